@@ -1,0 +1,146 @@
+"""GET /api/v1/events and /api/v1/events/<slug>: public fields only, stable names."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+
+from app.events import services
+from app.events.models import Event, EventSession
+from app.extensions import csrf, db
+from app.text import html_to_text
+
+bp = Blueprint("api", __name__)
+csrf.exempt(bp)
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _base_url() -> str:
+    return current_app.config["BASE_URL"]
+
+
+def event_summary(event: Event, numbers: dict[int, int]) -> dict:
+    return {
+        "slug": event.slug,
+        "title": event.title,
+        "type": event.type.slug,
+        "type_label": event.type.label,
+        "status": event.status,
+        "start": _iso(event.starts_at),
+        "end": _iso(event.ends_at),
+        "all_day": event.all_day,
+        "attendance_mode": event.attendance_mode,
+        "comune": event.venue.comune if event.has_venue else None,
+        "series": event.series.slug if event.series else None,
+        "series_number": numbers.get(event.id),
+        "summary": event.summary,
+        "url": _base_url() + url_for("events.event_detail", slug=event.slug),
+    }
+
+
+def _venue(venue) -> dict | None:
+    if venue is None:
+        return None
+    return {
+        "name": venue.name,
+        "address": venue.address,
+        "comune": venue.comune,
+        "latitude": venue.latitude,
+        "longitude": venue.longitude,
+    }
+
+
+def _organization(org) -> dict:
+    return {"name": org.name, "acronym": org.acronym, "country": org.country, "website": org.website}
+
+
+def _session(session: EventSession) -> dict:
+    return {
+        "position": session.position,
+        "title": session.title,
+        "description": session.description,
+        "start": _iso(session.starts_at),
+        "end": _iso(session.ends_at),
+        "venue": _venue(session.venue),
+        "online_url": session.online_url,
+        "speakers": [
+            {
+                "name": s.name,
+                "role": s.role,
+                "organization": _organization(s.organization) if s.organization else None,
+            }
+            for s in session.speakers
+        ],
+    }
+
+
+def event_detail(event: Event, numbers: dict[int, int]) -> dict:
+    data = event_summary(event, numbers)
+    data.update(
+        {
+            "description_html": event.description_html,
+            "description_text": html_to_text(event.description_html),
+            "opening_hours": event.opening_hours,
+            "venue": _venue(event.venue) if event.has_venue else None,
+            "online_url": event.online_url if event.has_online else None,
+            "cancellation_reason": event.cancellation_reason if event.is_cancelled else None,
+            "postponement_note": event.postponement_note if event.is_postponed else None,
+            "series_title": event.series.title if event.series else None,
+            "themes": [{"slug": t.slug, "name": t.name} for t in event.themes],
+            "organizers": [_organization(o) for o in event.organizers],
+            "partners": [_organization(o) for o in event.partners],
+            "registration_required": event.registration_required,
+            "registration_opens": _iso(event.registration_opens_at),
+            "registration_closes": _iso(event.registration_closes_at),
+            "registration_open": event.registration_is_open,
+            "capacity": event.capacity,
+            "sessions": [_session(s) for s in event.sessions],
+            "materials": [
+                {
+                    "title": m.title,
+                    "url": m.url
+                    or _base_url() + url_for("events.material_file", material_id=m.id, filename=m.original_name),
+                }
+                for m in event.materials
+            ],
+            "updated": _iso(event.updated_at),
+        }
+    )
+    return data
+
+
+@bp.get("/events")
+def list_events():
+    filters = services.EventFilters.from_args(request.args)
+    page = request.args.get("page", "1")
+    if not page.isdigit() or int(page) < 1:
+        return jsonify({"error": {"status": 400, "message": "page must be a positive integer"}}), 400
+    when = request.args.get("when", "upcoming")
+    if when not in ("upcoming", "past", "all"):
+        return jsonify({"error": {"status": 400, "message": "when must be upcoming, past or all"}}), 400
+    pagination = db.paginate(
+        services.public_events_query(filters, when=when),
+        page=int(page),
+        per_page=current_app.config["EVENTS_PER_PAGE"],
+        error_out=False,
+    )
+    numbers = services.series_numbers(pagination.items)
+    return jsonify(
+        {
+            "items": [event_summary(e, numbers) for e in pagination.items],
+            "page": pagination.page,
+            "pages": pagination.pages,
+            "total": pagination.total,
+        }
+    )
+
+
+@bp.get("/events/<slug>")
+def get_event(slug: str):
+    event = services.get_public_event(slug)
+    if event is None:
+        return jsonify({"error": {"status": 404, "message": "event not found"}}), 404
+    services.load_programme(event)
+    return jsonify(event_detail(event, services.series_numbers([event])))

@@ -1,0 +1,1 @@
+"""Organizer accounts, login and roles."""

@@ -1,0 +1,61 @@
+"""Configuration: defaults, then environment variables, then explicit overrides."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+#: Environment variables read at start-up, with their defaults. The README documents each.
+ENV_SETTINGS = (
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "BASE_URL",
+    "RATELIMIT_STORAGE_URI",
+    "MAX_UPLOAD_MB",
+    "ORGANIZATION_NAME",
+)
+
+
+def _instance_secret_key(instance_path: Path) -> str:
+    """A development key generated once and kept in instance/, so sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def build_config(instance_path: str, overrides: dict | None = None) -> dict:
+    instance = Path(instance_path)
+    env = os.environ
+    max_upload_mb = int(env.get("MAX_UPLOAD_MB", "20"))
+    config = {
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL")
+        or f"sqlite:///{instance / 'incontri.sqlite3'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "ORGANIZATION_NAME": env.get("ORGANIZATION_NAME", "ANCI Piemonte"),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "MAX_CONTENT_LENGTH": max_upload_mb * 1024 * 1024,
+        "UPLOAD_FOLDER": str(instance / "uploads"),
+        "BABEL_DEFAULT_LOCALE": "it",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Rome",
+        "LANGUAGES": {"it": "Italiano", "en": "English", "fr": "Français"},
+        "EVENTS_PER_PAGE": 12,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+    if config["BASE_URL"].startswith("https://"):
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+    config.update(overrides or {})
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = env.get("SECRET_KEY") or _instance_secret_key(instance)
+    return config

@@ -1,0 +1,317 @@
+"""The demo content: ANCI Piemonte's Consulta, its cycle of incontri, PROFILE with ACAL,
+an exhibition, a training course, past events with materials and a cancelled one."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+from sqlalchemy import func, select
+
+from app.auth.models import Role, User
+from app.events import services
+from app.events.models import (
+    AttendanceMode,
+    Event,
+    EventSession,
+    EventType,
+    Material,
+    Organization,
+    Series,
+    Speaker,
+    Venue,
+)
+from app.extensions import db
+from app.timeutil import rome_datetime, today_rome
+
+DEMO_ORGANIZER_EMAIL = "organizzatore@example.org"
+DEMO_ORGANIZER_PASSWORD = "incontri-demo"
+
+EVENT_TYPES = [
+    # slug, label, colour, requires registration, default capacity
+    ("consulta", "Riunione della Consulta", "#004d99", True, 40),
+    ("incontro", "Incontro", "#00734d", True, 80),
+    ("mostra", "Mostra", "#8a1c4a", False, None),
+    ("corso", "Percorso formativo", "#a64b00", True, 25),
+]
+
+
+def seed_event_types() -> None:
+    """The four types the association works with; they are data and can be extended."""
+    for position, (slug, label, color, requires, capacity) in enumerate(EVENT_TYPES):
+        if db.session.scalar(select(EventType).where(EventType.slug == slug)) is None:
+            db.session.add(EventType(slug=slug, label=label, color=color, requires_registration=requires,
+                                     default_capacity=capacity, position=position))
+    db.session.commit()
+
+
+def database_is_empty() -> bool:
+    return db.session.scalar(select(func.count()).select_from(Event)) == 0
+
+
+def _at(day: date, hh: int, mm: int = 0):
+    return rome_datetime(day, time(hh, mm))
+
+
+def _weekday_on_or_after(day: date, weekday: int) -> date:
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def load_demo(today: date | None = None) -> dict[str, Event]:
+    """Create the demo content. Dates move with today so the site always looks alive."""
+    today = today or today_rome()
+    seed_event_types()
+    types = {t.slug: t for t in db.session.scalars(select(EventType))}
+
+    orgs = {
+        key: Organization(name=name, acronym=acronym, country=country, website=website, description=description)
+        for key, name, acronym, country, website, description in [
+            ("anci", "ANCI Piemonte – Associazione Nazionale Comuni Italiani del Piemonte", "ANCI Piemonte", "IT",
+             "https://www.anci.piemonte.it/", "L'associazione dei Comuni piemontesi."),
+            ("regione", "Regione Piemonte", None, "IT", "https://www.regione.piemonte.it/", None),
+            ("csp", "Compagnia di San Paolo", None, "IT", "https://www.compagniadisanpaolo.it/", None),
+            ("cop", "Consorzio Ong Piemontesi", "COP", "IT", "https://www.ongpiemonte.it/",
+             "Rete di 36 ONG piemontesi, nata nel 1997: progetti di cooperazione internazionale e di "
+             "educazione alla cittadinanza globale sul territorio piemontese."),
+            ("januaforum", "Januaforum", "Januaforum", "IT", "http://www.januaforum.it/",
+             "«Muovi la Liguria, cambia il mondo»: propone un Forum regionale multiattoriale della "
+             "cooperazione e delle relazioni internazionali."),
+            ("rail", "Rete Attività Internazionali Liguria", "RAIL", "IT",
+             "http://www.januaforum.it/rail-rete-attivita-internazionali-liguria/",
+             "Costituita su proposta di Januaforum nel 2014; oltre 40 adesioni, riconosciuta dalla Regione "
+             "Liguria come iniziativa di interesse regionale."),
+            ("acal", "Associazione dei Comuni dell'Atlantico e della Costiera", "ACAL", "BJ", None,
+             "Associazione di comuni del Benin, partner di ANCI Piemonte nel progetto PROFILE."),
+        ]
+    }
+    db.session.add_all(orgs.values())
+
+    speakers = {
+        key: Speaker(name=name, role=role, organization=orgs[org])
+        for key, name, role, org in [
+            ("presidente", "Presidenza della Consulta", "Consulta Cooperazione decentrata e Politiche europee", "anci"),
+            ("cop", "Referente COP", "Coordinamento", "cop"),
+            ("januaforum", "Referente Januaforum", "Presidenza", "januaforum"),
+            ("rail", "Referente RAIL", "Segreteria della rete", "rail"),
+            ("acal", "Delegazione ACAL", "Segretariato permanente", "acal"),
+            ("regione", "Settore Cooperazione internazionale", "Regione Piemonte", "regione"),
+            ("formatore", "Esperto di progettazione europea", "Formatore", "anci"),
+        ]
+    }
+    db.session.add_all(speakers.values())
+
+    venues = {
+        key: Venue(name=name, address=address, comune=comune, latitude=lat, longitude=lon)
+        for key, name, address, comune, lat, lon in [
+            ("anci", "Sede di ANCI Piemonte", "Via Maria Vittoria 12", "Torino", 45.0664, 7.6903),
+            ("lascaris", "Palazzo Lascaris", "Via Alfieri 15", "Torino", 45.0677, 7.6800),
+            ("cuneo", "Sala del Consiglio comunale", "Via Roma 28", "Cuneo", None, None),
+            ("alessandria", "Palazzo Ghilini", "Piazza della Libertà 17", "Alessandria", None, None),
+        ]
+    }
+    db.session.add_all(venues.values())
+
+    cycle = Series(
+        slug="esperienze-di-coordinamenti-territoriali",
+        title="Esperienze di coordinamenti territoriali",
+        item_label="incontro",
+        description="Un ciclo di incontri in cui reti e coordinamenti di altri territori raccontano come "
+        "mettono in rete comuni, ONG e società civile nella cooperazione internazionale.",
+    )
+    db.session.add(cycle)
+    db.session.flush()
+
+    def event(slug, title, type_slug, start, end, **fields):
+        themes = fields.pop("themes", [])
+        organizers = fields.pop("organizers", ["anci"])
+        partners = fields.pop("partners", [])
+        data = services.EventInput(
+            title=title, slug=slug, type_id=types[type_slug].id, starts_at=start, ends_at=end,
+            theme_names=themes,
+            organizer_ids=[orgs[o].id for o in organizers],
+            partner_ids=[orgs[p].id for p in partners],
+            registration_required=types[type_slug].requires_registration,
+            **fields,
+        )
+        db.session.flush()
+        return services.create_event(data)
+
+    db.session.commit()
+    events: dict[str, Event] = {}
+
+    # Consulta: a past meeting with its minutes, the next one reserved to members.
+    past_consulta = _weekday_on_or_after(today - timedelta(days=45), 2)
+    events["consulta-passata"] = event(
+        "riunione-consulta-" + past_consulta.strftime("%Y-%m"), "Riunione della Consulta Cooperazione decentrata e Politiche europee",
+        "consulta", _at(past_consulta, 10), _at(past_consulta, 12, 30),
+        summary="Aggiornamento sulla mappatura delle esperienze piemontesi di cooperazione e sul progetto PROFILE.",
+        description="Ordine del giorno:\n\n1. Stato della mappatura delle esperienze di cooperazione dei comuni piemontesi\n"
+        "2. Avvio del progetto PROFILE con ACAL (Benin)\n3. Calendario del ciclo «Esperienze di coordinamenti territoriali»",
+        venue_id=venues["anci"].id, capacity=40, themes=["Cooperazione decentrata", "Politiche europee"],
+    )
+    next_consulta = _weekday_on_or_after(today + timedelta(days=9), 2)
+    events["consulta"] = event(
+        "riunione-consulta-" + next_consulta.strftime("%Y-%m"), "Riunione della Consulta Cooperazione decentrata e Politiche europee",
+        "consulta", _at(next_consulta, 10), _at(next_consulta, 12, 30),
+        summary="Riunione riservata ai comuni aderenti alla Consulta: programmazione delle iniziative comuni.",
+        description="La Consulta, insediata a inizio gennaio 2020, tiene insieme due anime: la cooperazione "
+        "decentrata dei comuni piemontesi, finanziata dalla Regione Piemonte, e le politiche europee che si "
+        "concretizzano nei programmi tematici dell'UE.\n\nIn questa riunione: proposte di nuovi partenariati "
+        "con associazioni di comuni dell'Africa subsahariana e calendario dei percorsi formativi.",
+        attendance_mode=AttendanceMode.HYBRID, venue_id=venues["anci"].id,
+        online_url="https://meet.jit.si/consulta-cooperazione-anci-piemonte",
+        capacity=40, themes=["Cooperazione decentrata", "Politiche europee"],
+    )
+
+    # The cycle: the 1st incontro is past (with materials), the 2nd is coming with COP and Januaforum/RAIL.
+    first = _weekday_on_or_after(today - timedelta(days=24), 3)
+    events["incontro-1"] = event(
+        "esperienze-coordinamenti-territoriali-1", "Esperienze di coordinamenti territoriali: il punto di vista degli enti locali",
+        "incontro", _at(first, 15), _at(first, 17, 30), series_id=cycle.id,
+        summary="Perché un ente locale sceglie la cooperazione decentrata e come può farlo insieme ad altri.",
+        description="Mettere al centro il punto di vista degli enti locali e aumentare la consapevolezza degli "
+        "amministratori sulla cooperazione allo sviluppo: il primo incontro del ciclo.",
+        venue_id=venues["lascaris"].id, capacity=80, themes=["Cooperazione decentrata", "Reti territoriali"],
+        partners=["regione"],
+    )
+    second = _weekday_on_or_after(today + timedelta(days=14), 3)
+    events["incontro-2"] = event(
+        "esperienze-coordinamenti-territoriali-2", "Esperienze di coordinamenti territoriali: COP e Januaforum / RAIL",
+        "incontro", _at(second, 15), _at(second, 17, 30), series_id=cycle.id,
+        summary="Due reti si presentano: il Consorzio Ong Piemontesi e Januaforum con la Rete Attività Internazionali Liguria.",
+        description="<p>Il <strong>COP – Consorzio Ong Piemontesi</strong>, rete di 36 ONG nata nel 1997, dal 2004 "
+        "accompagna gli enti locali piemontesi nel Programma per la Sicurezza Alimentare e la Lotta alla Povertà "
+        "in Africa Occidentale: non solo servizi, ma processi di partenariato territoriale.</p>"
+        "<p><strong>Januaforum / RAIL</strong>: «Muovi la Liguria, cambia il mondo». La Rete Attività "
+        "Internazionali Liguria, costituita nel 2014, conta oltre 40 adesioni tra ONG, associazioni e istituzioni.</p>",
+        attendance_mode=AttendanceMode.HYBRID, venue_id=venues["lascaris"].id,
+        online_url="https://meet.jit.si/coordinamenti-territoriali-2", capacity=80,
+        themes=["Cooperazione decentrata", "Reti territoriali", "Solidarietà internazionale"],
+        partners=["cop", "januaforum", "rail"],
+    )
+
+    # PROFILE with ACAL (Benin): international, hybrid with an online link for the partners in Benin.
+    profile_day = _weekday_on_or_after(today + timedelta(days=21), 1)
+    events["profile"] = event(
+        "presentazione-progetto-profile-acal-benin", "Presentazione del progetto PROFILE con ACAL (Benin)",
+        "incontro", _at(profile_day, 11), _at(profile_day, 13),
+        summary="Il primo partenariato di ANCI Piemonte con un'associazione di comuni africana.",
+        description="ANCI Piemonte ha scelto di collaborare con le associazioni di comuni di altri Paesi, a partire "
+        "dall'Africa subsahariana. Il primo accordo è con l'ACAL (Associazione dei Comuni dell'Atlantico e della "
+        "Costiera) in Benin: il progetto PROFILE è finanziato dalla Regione Piemonte e dalla Compagnia di San Paolo "
+        "nel bando Piemonte&Africa subsahariana – Anno 2020.\n\nInterventi in italiano e in francese.",
+        attendance_mode=AttendanceMode.HYBRID, venue_id=venues["anci"].id,
+        online_url="https://meet.jit.si/profile-anci-piemonte-acal", capacity=60,
+        themes=["Cooperazione decentrata", "Africa subsahariana", "PROFILE"],
+        partners=["acal", "regione", "csp"],
+    )
+
+    # An exhibition over several weeks: all-day, no registration.
+    show_start = today - timedelta(days=10)
+    show_end = today + timedelta(days=32)
+    events["mostra"] = event(
+        "mostra-comuni-piemontesi-cooperazione", "Comuni piemontesi nel mondo: esperienze di cooperazione decentrata",
+        "mostra", rome_datetime(show_start, time(0)), rome_datetime(show_end + timedelta(days=1), time(0)),
+        all_day=True, opening_hours="Da lunedì a venerdì, 9–17; ingresso libero",
+        summary="Fotografie e racconti dei partenariati tra comuni piemontesi e comunità locali in Africa, "
+        "America Latina ed Europa orientale.",
+        description="Una mostra nata dalla mappatura delle esperienze piemontesi di cooperazione promossa dalla Consulta.",
+        venue_id=venues["lascaris"].id, themes=["Cooperazione decentrata", "Sensibilizzazione"],
+        partners=["regione", "cop"],
+    )
+
+    # A training course of four weekly lessons, limited seats: one event with four sessions.
+    course_start = _weekday_on_or_after(today + timedelta(days=28), 0)
+    events["corso"] = event(
+        "percorso-formativo-progettare-cooperazione-decentrata",
+        "Percorso formativo: progettare la cooperazione decentrata",
+        "corso", _at(course_start, 14, 30), _at(course_start + timedelta(days=21), 17, 30),
+        summary="Quattro lezioni per amministratori e funzionari comunali: dai bandi regionali ai programmi UE.",
+        description="Il percorso è rivolto a sindaci, assessori, consiglieri e funzionari dei comuni piemontesi "
+        "che vogliono avviare o rafforzare un progetto di cooperazione. È rilasciato un attestato di frequenza.",
+        attendance_mode=AttendanceMode.HYBRID, venue_id=venues["anci"].id,
+        online_url="https://meet.jit.si/percorso-formativo-anci-piemonte", capacity=25,
+        themes=["Formazione", "Politiche europee", "Cooperazione decentrata"], partners=["regione"],
+    )
+    lessons = [
+        ("Lezione 1 – La cooperazione decentrata: attori e strumenti", "regione", None),
+        ("Lezione 2 – Il bando Piemonte&Africa subsahariana", "regione", None),
+        ("Lezione 3 – Programmi tematici dell'Unione europea per i comuni", "formatore", "online"),
+        ("Lezione 4 – Costruire un partenariato: il caso PROFILE", "acal", None),
+    ]
+    for week, (title, speaker, where) in enumerate(lessons):
+        day = course_start + timedelta(days=7 * week)
+        db.session.add(EventSession(
+            event=events["corso"], position=week, title=title, starts_at=_at(day, 14, 30), ends_at=_at(day, 17, 30),
+            online_url="https://meet.jit.si/percorso-formativo-anci-piemonte" if where == "online" else None,
+            description="Lezione solo online." if where == "online" else None,
+            speakers=[speakers[speaker]],
+        ))
+
+    # The agenda of the 2nd incontro.
+    agenda = [
+        (0, 15, 0, 15, 15, "Saluti e introduzione", ["presidente"]),
+        (1, 15, 15, 16, 0, "COP – Consorzio Ong Piemontesi: dal coordinamento politico all'accompagnamento degli enti locali", ["cop"]),
+        (2, 16, 0, 16, 45, "Januaforum / RAIL: «Muovi la Liguria, cambia il mondo»", ["januaforum", "rail"]),
+        (3, 16, 45, 17, 30, "Dibattito con i comuni", []),
+    ]
+    for position, h1, m1, h2, m2, title, who in agenda:
+        db.session.add(EventSession(
+            event=events["incontro-2"], position=position, title=title,
+            starts_at=_at(second, h1, m1), ends_at=_at(second, h2, m2), speakers=[speakers[s] for s in who],
+        ))
+    db.session.add(EventSession(
+        event=events["profile"], position=0, title="Il progetto PROFILE: obiettivi e partner",
+        starts_at=_at(profile_day, 11), ends_at=_at(profile_day, 12), speakers=[speakers["acal"], speakers["presidente"]],
+    ))
+    db.session.add(EventSession(
+        event=events["profile"], position=1, title="Domande dei comuni piemontesi",
+        starts_at=_at(profile_day, 12), ends_at=_at(profile_day, 13),
+    ))
+
+    # A past seminar with materials, a cancelled meeting, and a draft nobody outside sees.
+    seminar_day = _weekday_on_or_after(today - timedelta(days=70), 4)
+    events["seminario"] = event(
+        "seminario-programmi-tematici-ue", "Seminario: i programmi tematici UE per i comuni",
+        "corso", _at(seminar_day, 9, 30), _at(seminar_day, 13),
+        summary="Panoramica dei programmi europei accessibili agli enti locali.",
+        venue_id=venues["alessandria"].id, capacity=30, themes=["Politiche europee", "Formazione"],
+    )
+    cancelled_day = _weekday_on_or_after(today + timedelta(days=6), 4)
+    events["annullato"] = event(
+        "incontro-comuni-cuneese-cooperazione", "Incontro con i comuni del Cuneese sulla cooperazione internazionale",
+        "incontro", _at(cancelled_day, 17), _at(cancelled_day, 19),
+        summary="Presentazione della Consulta agli amministratori della provincia di Cuneo.",
+        venue_id=venues["cuneo"].id, capacity=50, themes=["Cooperazione decentrata"],
+    )
+    draft_day = today + timedelta(days=60)
+    events["bozza"] = event(
+        "terzo-incontro-coordinamenti-bozza", "Esperienze di coordinamenti territoriali: terzo incontro (in preparazione)",
+        "incontro", _at(draft_day, 15), _at(draft_day, 17), series_id=cycle.id,
+        venue_id=venues["lascaris"].id,
+    )
+
+    for key, item in events.items():
+        if key != "bozza":
+            services.publish_event(item)
+    services.cancel_event(events["annullato"], "Rinviato a data da destinarsi per la concomitanza con il Consiglio "
+                          "regionale: i comuni iscritti saranno avvisati della nuova data.")
+
+    for event_key, title, url in [
+        ("consulta-passata", "Verbale della riunione", "https://www.anci.piemonte.it/"),
+        ("incontro-1", "Registrazione dell'incontro", "https://www.anci.piemonte.it/"),
+        ("seminario", "Presentazione: programmi tematici UE", "https://commission.europa.eu/funding-tenders_it"),
+    ]:
+        db.session.add(Material(event=events[event_key], title=title, url=url))
+    db.session.commit()
+    return events
+
+
+def ensure_demo_organizer() -> tuple[User, bool]:
+    user = db.session.scalar(select(User).where(User.email == DEMO_ORGANIZER_EMAIL))
+    if user is not None:
+        return user, False
+    user = User(email=DEMO_ORGANIZER_EMAIL, name="Organizzatore demo", role=Role.ADMIN)
+    user.set_password(DEMO_ORGANIZER_PASSWORD)
+    db.session.add(user)
+    db.session.commit()
+    return user, True

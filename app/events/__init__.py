@@ -1,0 +1,1 @@
+"""The events domain: what is published, when, where and with whom."""

@@ -1,0 +1,164 @@
+"""Public pages: home, event list and detail, month calendar, archive, series, materials."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+from datetime import date
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.events import services
+from app.events.models import PUBLIC_STATUSES, EventType, Material, Series, Theme
+from app.extensions import db
+from app.timeutil import ROME, month_bounds, today_rome
+
+bp = Blueprint("events", __name__)
+
+
+def _filter_choices() -> dict:
+    return {
+        "types": db.session.scalars(select(EventType).order_by(EventType.position, EventType.label)).all(),
+        "series_list": db.session.scalars(select(Series).order_by(Series.title)).all(),
+        "themes": db.session.scalars(select(Theme).order_by(Theme.name)).all(),
+        "comuni": services.comuni_with_events(),
+    }
+
+
+def _page_arg() -> int:
+    page = request.args.get("page", "1")
+    return int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
+
+
+@bp.get("/")
+def home():
+    return render_template("events/home.html", groups=services.upcoming_by_type())
+
+
+@bp.get("/eventi")
+def event_list():
+    filters = services.EventFilters.from_args(request.args)
+    pagination = db.paginate(
+        services.public_events_query(filters),
+        page=_page_arg(),
+        per_page=current_app.config["EVENTS_PER_PAGE"],
+        error_out=False,
+    )
+    numbers = services.series_numbers(pagination.items)
+    return render_template(
+        "events/list.html",
+        pagination=pagination,
+        numbers=numbers,
+        filters=filters,
+        **_filter_choices(),
+    )
+
+
+@bp.get("/eventi/<slug>")
+def event_detail(slug: str):
+    event = services.get_public_event(slug)
+    if event is None:
+        abort(404)
+    services.load_programme(event)
+    number = services.series_numbers([event]).get(event.id)
+    return render_template(
+        "events/detail.html",
+        event=event,
+        series_label=services.series_label(event, number),
+    )
+
+
+@bp.get("/archivio")
+def archive():
+    filters = services.EventFilters.from_args(request.args)
+    pagination = db.paginate(
+        services.public_events_query(filters, when="past"),
+        page=_page_arg(),
+        per_page=current_app.config["EVENTS_PER_PAGE"],
+        error_out=False,
+    )
+    return render_template(
+        "events/archive.html",
+        pagination=pagination,
+        numbers=services.series_numbers(pagination.items),
+        filters=filters,
+        **_filter_choices(),
+    )
+
+
+@bp.get("/calendario")
+def month_calendar():
+    today = today_rome()
+    try:
+        year = int(request.args.get("anno", today.year))
+        month = int(request.args.get("mese", today.month))
+        date(year, month, 1)
+        if not 1900 <= year <= 9999:
+            raise ValueError
+    except (ValueError, TypeError):
+        year, month = today.year, today.month
+    start, end = month_bounds(year, month)
+    events = services.events_in_range(start, end)
+    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    by_day: dict[date, list] = {}
+    for event in events:
+        first = max(event.first_day, weeks[0][0])
+        last = min(event.last_day, weeks[-1][-1])
+        day = first
+        while day <= last:
+            by_day.setdefault(day, []).append(event)
+            day = date.fromordinal(day.toordinal() + 1)
+    prev_month = (year - 1, 12) if month == 1 else (year, month - 1)
+    next_month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return render_template(
+        "events/calendar.html",
+        year=year,
+        month=month,
+        month_start=date(year, month, 1),
+        weeks=weeks,
+        by_day=by_day,
+        events=events,
+        today=today,
+        prev_month=prev_month,
+        next_month=next_month,
+        numbers=services.series_numbers(events),
+        rome=ROME,
+    )
+
+
+@bp.get("/serie/<slug>")
+def series_detail(slug: str):
+    series = db.first_or_404(select(Series).where(Series.slug == slug))
+    events = [e for e in series.events if e.status in PUBLIC_STATUSES]
+    return render_template(
+        "events/series.html", series=series, events=events, numbers=services.series_numbers(events)
+    )
+
+
+@bp.get("/materiali/<int:material_id>/<path:filename>")
+def material_file(material_id: int, filename: str):
+    material = db.get_or_404(Material, material_id)
+    visible = material.event.status in PUBLIC_STATUSES or current_user.is_authenticated
+    if not material.is_file or not visible:
+        abort(404)
+    return send_from_directory(
+        Path(current_app.config["UPLOAD_FOLDER"]),
+        material.stored_name,
+        as_attachment=True,
+        download_name=material.original_name or material.stored_name,
+        mimetype=material.content_type,
+    )
+
+
+@bp.get("/tipi.css")
+def type_styles():
+    """Badge colours of the event types as a stylesheet: no inline styles, so a strict CSP holds."""
+    types = db.session.scalars(select(EventType)).all()
+    response = current_app.response_class(
+        render_template("events/types.css", types=types), mimetype="text/css"
+    )
+    response.cache_control.max_age = 300
+    response.cache_control.public = True
+    return response

@@ -1,0 +1,546 @@
+"""Business rules of the events domain. Views call these; these own the transactions."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from app.events.models import (
+    PUBLIC_STATUSES,
+    AttendanceMode,
+    Event,
+    EventOrganization,
+    EventSession,
+    EventStatus,
+    EventType,
+    Material,
+    Organization,
+    OrganizationRole,
+    Series,
+    Speaker,
+    Theme,
+    Venue,
+)
+from app.extensions import db
+from app.text import sanitize_html, slugify
+from app.timeutil import month_bounds, utcnow
+
+
+class EventError(Exception):
+    """A rule of the events domain refused the change; the message is for the user."""
+
+
+# -- reading ---------------------------------------------------------------------------
+
+
+@dataclass
+class EventFilters:
+    """The public list filters; the same names serve the HTML list and the JSON API."""
+
+    type: str | None = None
+    series: str | None = None
+    theme: str | None = None
+    month: str | None = None  # "YYYY-MM"
+    comune: str | None = None
+    q: str | None = None
+
+    @classmethod
+    def from_args(cls, args) -> EventFilters:
+        def clean(name: str, limit: int = 120) -> str | None:
+            value = (args.get(name) or "").strip()
+            return value[:limit] or None
+
+        return cls(
+            type=clean("type", 40),
+            series=clean("series"),
+            theme=clean("theme"),
+            month=clean("month", 7),
+            comune=clean("comune"),
+            q=clean("q", 200),
+        )
+
+    def month_range(self) -> tuple[datetime, datetime] | None:
+        """The month filter as UTC bounds, or None when absent or malformed."""
+        if not self.month:
+            return None
+        try:
+            year, month = (int(part) for part in self.month.split("-"))
+            if not (1 <= month <= 12 and 1900 <= year <= 9999):
+                return None
+        except ValueError:
+            return None
+        return month_bounds(year, month)
+
+    def as_args(self) -> dict[str, str]:
+        return {k: v for k, v in self.__dict__.items() if v}
+
+
+def public_events_query(filters: EventFilters | None = None, *, when: str = "upcoming") -> Select:
+    """Public events matching filters. when: 'upcoming' (not ended), 'past', or 'all'."""
+    filters = filters or EventFilters()
+    now = utcnow()
+    query = select(Event).where(Event.status.in_(PUBLIC_STATUSES))
+    month = filters.month_range()
+    if month:
+        start, end = month
+        query = query.where(Event.starts_at < end, Event.ends_at > start)
+    elif when == "upcoming":
+        query = query.where(Event.ends_at > now)
+    if when == "past":
+        query = query.where(Event.ends_at <= now)
+    if filters.type:
+        query = query.join(Event.type).where(EventType.slug == filters.type)
+    if filters.series:
+        query = query.where(Event.series.has(Series.slug == filters.series))
+    if filters.theme:
+        query = query.where(Event.themes.any(Theme.slug == filters.theme))
+    if filters.comune:
+        query = query.where(Event.venue.has(func.lower(Venue.comune) == filters.comune.lower()))
+    if filters.q:
+        needle = f"%{filters.q.lower()}%"
+        org_match = exists().where(
+            EventOrganization.event_id == Event.id,
+            EventOrganization.organization_id == Organization.id,
+            or_(func.lower(Organization.name).like(needle), func.lower(Organization.acronym).like(needle)),
+        )
+        query = query.where(
+            or_(
+                func.lower(Event.title).like(needle),
+                func.lower(Event.summary).like(needle),
+                func.lower(Event.description_html).like(needle),
+                Event.venue.has(func.lower(Venue.comune).like(needle)),
+                org_match,
+            )
+        )
+    order = Event.starts_at.desc() if when == "past" else Event.starts_at.asc()
+    return query.order_by(order, Event.id).options(selectinload(Event.themes))
+
+
+def get_public_event(slug: str) -> Event | None:
+    return db.session.scalar(
+        select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES))
+    )
+
+
+def load_programme(event: Event) -> Event:
+    """Load sessions with their speakers, organizations and venues in a few queries."""
+    db.session.scalars(
+        select(EventSession)
+        .where(EventSession.event_id == event.id)
+        .options(
+            selectinload(EventSession.speakers).selectinload(Speaker.organization),
+            selectinload(EventSession.venue),
+        )
+    ).all()
+    return event
+
+
+#: Statuses that count in a series' numbering: drafts are not known yet, a cancelled
+#: meeting never took place, so the next one keeps its number.
+NUMBERED_STATUSES = (EventStatus.PUBLISHED, EventStatus.POSTPONED)
+
+
+def series_numbers(events: list[Event]) -> dict[int, int]:
+    """Position of each event within its series ({event id: 1, 2, …}), by date order."""
+    series_ids = {e.series_id for e in events if e.series_id and e.status in NUMBERED_STATUSES}
+    if not series_ids:
+        return {}
+    rank = func.row_number().over(partition_by=Event.series_id, order_by=(Event.starts_at, Event.id))
+    rows = db.session.execute(
+        select(Event.id, rank).where(Event.series_id.in_(series_ids), Event.status.in_(NUMBERED_STATUSES))
+    )
+    wanted = {e.id for e in events}
+    return {event_id: number for event_id, number in rows if event_id in wanted}
+
+
+def series_label(event: Event, number: int | None) -> str | None:
+    """'2° incontro' for an event of a series, or None."""
+    if event.series is None or number is None:
+        return None
+    return f"{number}° {event.series.item_label}"
+
+
+def upcoming_by_type(limit_per_type: int = 3) -> list[tuple[EventType, list[Event]]]:
+    """For the home page: the next few public events of each type, types in their order."""
+    types = db.session.scalars(select(EventType).order_by(EventType.position, EventType.label)).all()
+    grouped = []
+    for event_type in types:
+        events = db.session.scalars(
+            public_events_query(EventFilters(type=event_type.slug)).limit(limit_per_type)
+        ).all()
+        if events:
+            grouped.append((event_type, list(events)))
+    return grouped
+
+
+def comuni_with_events() -> list[str]:
+    return list(
+        db.session.scalars(
+            select(Venue.comune)
+            .join(Event, Event.venue_id == Venue.id)
+            .where(Venue.comune.is_not(None), Event.status.in_(PUBLIC_STATUSES))
+            .distinct()
+            .order_by(Venue.comune)
+        )
+    )
+
+
+def events_in_range(start: datetime, end: datetime) -> list[Event]:
+    """Public events overlapping [start, end), for the month view."""
+    return list(
+        db.session.scalars(
+            select(Event)
+            .where(Event.status.in_(PUBLIC_STATUSES), Event.starts_at < end, Event.ends_at > start)
+            .order_by(Event.starts_at, Event.id)
+        )
+    )
+
+
+# -- writing ---------------------------------------------------------------------------
+
+
+@dataclass
+class EventInput:
+    """Everything an organizer sets on an event, already validated by the form."""
+
+    title: str
+    type_id: int
+    starts_at: datetime
+    ends_at: datetime
+    all_day: bool = False
+    slug: str | None = None
+    series_id: int | None = None
+    summary: str | None = None
+    description: str | None = None
+    opening_hours: str | None = None
+    attendance_mode: str = AttendanceMode.IN_PERSON
+    venue_id: int | None = None
+    online_url: str | None = None
+    capacity: int | None = None
+    registration_required: bool = True
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    theme_names: list[str] = field(default_factory=list)
+    organizer_ids: list[int] = field(default_factory=list)
+    partner_ids: list[int] = field(default_factory=list)
+
+
+def _check_event_input(data: EventInput) -> None:
+    if data.ends_at <= data.starts_at:
+        raise EventError("La fine deve essere successiva all'inizio.")
+    if data.attendance_mode in (AttendanceMode.ONLINE, AttendanceMode.HYBRID) and not data.online_url:
+        raise EventError("Per un evento online o ibrido serve il link per collegarsi.")
+    if data.attendance_mode in (AttendanceMode.IN_PERSON, AttendanceMode.HYBRID) and not data.venue_id:
+        raise EventError("Per un evento in presenza o ibrido serve il luogo.")
+    if (
+        data.registration_opens_at
+        and data.registration_closes_at
+        and data.registration_closes_at <= data.registration_opens_at
+    ):
+        raise EventError("La chiusura delle iscrizioni deve seguire l'apertura.")
+
+
+def unique_slug(base: str, *, exclude_id: int | None = None) -> str:
+    base = slugify(base)
+    candidate, n = base, 2
+    while True:
+        query = select(Event.id).where(Event.slug == candidate)
+        if exclude_id is not None:
+            query = query.where(Event.id != exclude_id)
+        if db.session.scalar(query) is None:
+            return candidate
+        candidate, n = f"{base}-{n}", n + 1
+
+
+def themes_by_name(names: list[str]) -> list[Theme]:
+    """Existing themes by slug, creating the missing ones."""
+    themes: dict[str, Theme] = {}
+    for name in names:
+        name = name.strip()
+        if not name:
+            continue
+        slug = slugify(name, 80)
+        if slug in themes:
+            continue
+        theme = db.session.scalar(select(Theme).where(Theme.slug == slug))
+        if theme is None:
+            theme = Theme(slug=slug, name=name[:80])
+            db.session.add(theme)
+        themes[slug] = theme
+    return list(themes.values())
+
+
+def _schedule_signature(event: Event) -> tuple:
+    return (event.starts_at, event.ends_at, event.all_day, event.venue_id, event.online_url, event.status)
+
+
+def _apply(event: Event, data: EventInput) -> None:
+    event.title = data.title.strip()
+    event.type_id = data.type_id
+    event.series_id = data.series_id
+    event.summary = (data.summary or "").strip() or None
+    event.description_html = sanitize_html(data.description)
+    event.starts_at = data.starts_at
+    event.ends_at = data.ends_at
+    event.all_day = data.all_day
+    event.opening_hours = (data.opening_hours or "").strip() or None
+    event.attendance_mode = data.attendance_mode
+    event.venue_id = data.venue_id if data.attendance_mode != AttendanceMode.ONLINE else None
+    event.online_url = data.online_url if data.attendance_mode != AttendanceMode.IN_PERSON else None
+    event.capacity = data.capacity
+    event.registration_required = data.registration_required
+    event.registration_opens_at = data.registration_opens_at
+    event.registration_closes_at = data.registration_closes_at
+    event.themes = themes_by_name(data.theme_names)
+    links = [EventOrganization(organization_id=i, role=OrganizationRole.ORGANIZER) for i in dict.fromkeys(data.organizer_ids)]
+    links += [EventOrganization(organization_id=i, role=OrganizationRole.PARTNER) for i in dict.fromkeys(data.partner_ids)]
+    event.organization_links = links
+
+
+def create_event(data: EventInput) -> Event:
+    _check_event_input(data)
+    event = Event(status=EventStatus.DRAFT, sequence=0)
+    event.slug = unique_slug(data.slug or data.title)
+    _apply(event, data)
+    db.session.add(event)
+    db.session.commit()
+    return event
+
+
+def update_event(event: Event, data: EventInput) -> Event:
+    _check_event_input(data)
+    before = _schedule_signature(event)
+    if data.slug and data.slug != event.slug:
+        event.slug = unique_slug(data.slug, exclude_id=event.id)
+    _apply(event, data)
+    if _schedule_signature(event) != before:
+        event.sequence += 1
+    db.session.commit()
+    return event
+
+
+def _set_status(event: Event, status: EventStatus) -> None:
+    if event.status != status:
+        event.status = status
+        event.sequence += 1
+
+
+def publish_event(event: Event) -> Event:
+    _set_status(event, EventStatus.PUBLISHED)
+    event.cancellation_reason = None
+    event.postponement_note = None
+    event.published_at = event.published_at or utcnow()
+    db.session.commit()
+    return event
+
+
+def unpublish_event(event: Event) -> Event:
+    _set_status(event, EventStatus.DRAFT)
+    db.session.commit()
+    return event
+
+
+def cancel_event(event: Event, reason: str) -> Event:
+    reason = (reason or "").strip()
+    if not reason:
+        raise EventError("Indica il motivo dell'annullamento.")
+    _set_status(event, EventStatus.CANCELLED)
+    event.cancellation_reason = reason
+    db.session.commit()
+    return event
+
+
+def postpone_event(event: Event, note: str) -> Event:
+    """Mark as postponed; the note tells what is known of the new date."""
+    _set_status(event, EventStatus.POSTPONED)
+    event.postponement_note = (note or "").strip() or None
+    db.session.commit()
+    return event
+
+
+def duplicate_event(event: Event) -> Event:
+    """A draft copy with the same programme, to prepare the next meeting of a cycle."""
+    copy = Event(
+        slug=unique_slug(f"{event.slug}-copia"),
+        title=f"{event.title} (copia)"[:200],
+        status=EventStatus.DRAFT,
+        sequence=0,
+    )
+    for column in (
+        "type_id", "series_id", "summary", "description_html", "starts_at", "ends_at", "all_day",
+        "opening_hours", "attendance_mode", "venue_id", "online_url", "capacity",
+        "registration_required", "registration_opens_at", "registration_closes_at",
+    ):
+        setattr(copy, column, getattr(event, column))
+    copy.themes = list(event.themes)
+    copy.organization_links = [
+        EventOrganization(organization_id=link.organization_id, role=link.role) for link in event.organization_links
+    ]
+    copy.sessions = [
+        EventSession(
+            position=s.position, title=s.title, description=s.description, starts_at=s.starts_at,
+            ends_at=s.ends_at, venue_id=s.venue_id, online_url=s.online_url, speakers=list(s.speakers),
+        )
+        for s in event.sessions
+    ]
+    db.session.add(copy)
+    db.session.commit()
+    return copy
+
+
+def delete_event(event: Event, upload_folder: str) -> None:
+    """Only drafts may be deleted; published events are cancelled instead, so links stay valid."""
+    if event.status != EventStatus.DRAFT:
+        raise EventError("Si possono eliminare solo le bozze: un evento pubblicato si annulla.")
+    stored = [m.stored_name for m in event.materials if m.stored_name]
+    db.session.delete(event)
+    db.session.commit()
+    for name in stored:
+        (Path(upload_folder) / name).unlink(missing_ok=True)
+
+
+# -- programme -------------------------------------------------------------------------
+
+
+@dataclass
+class SessionInput:
+    title: str
+    starts_at: datetime
+    ends_at: datetime | None = None
+    description: str | None = None
+    venue_id: int | None = None
+    online_url: str | None = None
+    speaker_ids: list[int] = field(default_factory=list)
+
+
+def _apply_session(session: EventSession, data: SessionInput) -> None:
+    if data.ends_at is not None and data.ends_at <= data.starts_at:
+        raise EventError("La fine deve essere successiva all'inizio.")
+    session.title = data.title.strip()
+    session.description = (data.description or "").strip() or None
+    session.starts_at = data.starts_at
+    session.ends_at = data.ends_at
+    session.venue_id = data.venue_id
+    session.online_url = data.online_url or None
+    session.speakers = list(
+        db.session.scalars(select(Speaker).where(Speaker.id.in_(data.speaker_ids))) if data.speaker_ids else []
+    )
+
+
+def add_session(event: Event, data: SessionInput) -> EventSession:
+    position = db.session.scalar(
+        select(func.coalesce(func.max(EventSession.position) + 1, 0)).where(EventSession.event_id == event.id)
+    )
+    session = EventSession(event=event, position=position)
+    _apply_session(session, data)
+    db.session.add(session)
+    db.session.commit()
+    return session
+
+
+def update_session(session: EventSession, data: SessionInput) -> EventSession:
+    before = (session.starts_at, session.ends_at, session.venue_id, session.online_url)
+    _apply_session(session, data)
+    if (session.starts_at, session.ends_at, session.venue_id, session.online_url) != before:
+        session.sequence += 1
+    db.session.commit()
+    return session
+
+
+def delete_session(session: EventSession) -> None:
+    db.session.delete(session)
+    db.session.commit()
+
+
+def move_session(session: EventSession, offset: int) -> None:
+    """Swap a session with its neighbour (offset -1 = up, +1 = down)."""
+    siblings = list(session.event.sessions)
+    index = siblings.index(session)
+    other_index = index + offset
+    if not 0 <= other_index < len(siblings):
+        return
+    other = siblings[other_index]
+    # Three steps so the (event, position) unique constraint holds at every flush.
+    a, b = session.position, other.position
+    session.position = -1 - a
+    db.session.flush()
+    other.position = a
+    db.session.flush()
+    session.position = b
+    db.session.commit()
+
+
+# -- materials -------------------------------------------------------------------------
+
+#: Extensions organizers may upload: documents, slides, sheets, images, archives.
+MATERIAL_EXTENSIONS = {
+    "pdf", "doc", "docx", "odt", "ppt", "pptx", "odp", "xls", "xlsx", "ods", "csv", "txt",
+    "jpg", "jpeg", "png", "zip",
+}
+
+
+def add_material_link(event: Event, title: str, url: str) -> Material:
+    material = Material(event=event, title=title.strip(), url=url.strip(), position=len(event.materials))
+    db.session.add(material)
+    db.session.commit()
+    return material
+
+
+def add_material_file(event: Event, title: str, file_storage, upload_folder: str) -> Material:
+    original = Path(file_storage.filename or "").name
+    extension = original.rsplit(".", 1)[-1].lower() if "." in original else ""
+    if extension not in MATERIAL_EXTENSIONS:
+        raise EventError("Tipo di file non ammesso.")
+    folder = Path(upload_folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_name = f"{secrets.token_hex(16)}.{extension}"
+    path = folder / stored_name
+    file_storage.save(path)
+    size = path.stat().st_size
+    if size == 0:
+        path.unlink()
+        raise EventError("Il file è vuoto.")
+    material = Material(
+        event=event,
+        title=(title or original).strip()[:200],
+        stored_name=stored_name,
+        original_name=original[:200],
+        content_type=file_storage.mimetype or "application/octet-stream",
+        size_bytes=size,
+        position=len(event.materials),
+    )
+    db.session.add(material)
+    try:
+        db.session.commit()
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    return material
+
+
+def delete_material(material: Material, upload_folder: str) -> None:
+    stored = material.stored_name
+    db.session.delete(material)
+    db.session.commit()
+    if stored:
+        (Path(upload_folder) / stored).unlink(missing_ok=True)
+
+
+def event_overview_counts() -> dict[str, int]:
+    rows = db.session.execute(select(Event.status, func.count()).group_by(Event.status))
+    return {status: count for status, count in rows}
+
+
+def organizations_by_ids(ids: list[int]) -> list[Organization]:
+    return list(db.session.scalars(select(Organization).where(Organization.id.in_(ids)))) if ids else []
+
+
+def upcoming_public_count() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Event).where(and_(Event.status == EventStatus.PUBLISHED, Event.ends_at > utcnow()))
+    )

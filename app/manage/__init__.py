@@ -1,0 +1,1 @@
+"""The organizer area (/gestione): publishing events and managing what they refer to."""

@@ -1,0 +1,303 @@
+"""Forms of the organizer area. Field errors are Italian and shown next to the field."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    FloatField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+    URLField,
+)
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from app.events.models import AttendanceMode, Event
+from app.events.services import EventInput, SessionInput
+from app.i18n import lazy_gettext as _l
+from app.timeutil import ROME, days, rome_datetime
+
+SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+REQUIRED = _l("Campo obbligatorio.")
+
+
+def optional_int(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+def _url_validators():
+    return [Optional(), Length(max=500), URL(require_tld=True, message=_l("Inserisci un indirizzo web completo (https://…)."))]
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class BaseForm(FlaskForm):
+    """Strips surrounding spaces from every text field."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, StringField):
+                filters = unbound_field.kwargs.get("filters", ())
+                options = {**options, "filters": (_strip, *filters)}
+            return unbound_field.bind(form=form, **options)
+
+
+class EventForm(BaseForm):
+    title = StringField(_l("Titolo"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    slug = StringField(
+        _l("Indirizzo della pagina (slug)"),
+        validators=[Optional(), Length(max=120), Regexp(SLUG_RE, message=_l("Solo lettere minuscole, cifre e trattini."))],
+        description=_l("Lascia vuoto per ricavarlo dal titolo."),
+    )
+    type_id = SelectField(_l("Tipo"), coerce=int, validators=[DataRequired(REQUIRED)])
+    series_id = SelectField(_l("Serie"), coerce=optional_int, validators=[Optional()])
+    summary = TextAreaField(_l("Sintesi"), validators=[Optional(), Length(max=500)],
+                            description=_l("Una o due frasi per elenchi e anteprime."))
+    description = TextAreaField(
+        _l("Descrizione"),
+        validators=[Optional(), Length(max=50000)],
+        description=_l("Testo semplice (una riga vuota separa i paragrafi) o HTML essenziale: grassetto, elenchi, link."),
+    )
+    all_day = BooleanField(_l("Tutto il giorno (per esempio una mostra)"))
+    start_date = DateField(_l("Data di inizio"), validators=[DataRequired(_l("Inserisci una data valida."))])
+    start_time = TimeField(_l("Ora di inizio"), validators=[Optional()])
+    end_date = DateField(_l("Data di fine"), validators=[DataRequired(_l("Inserisci una data valida."))])
+    end_time = TimeField(_l("Ora di fine"), validators=[Optional()])
+    opening_hours = StringField(_l("Orari di apertura"), validators=[Optional(), Length(max=300)],
+                                description=_l("Per le mostre, ad esempio: da lunedì a venerdì, 9–17."))
+    attendance_mode = SelectField(
+        _l("Modalità"),
+        choices=[
+            (AttendanceMode.IN_PERSON.value, _l("In presenza")),
+            (AttendanceMode.ONLINE.value, _l("Online")),
+            (AttendanceMode.HYBRID.value, _l("In presenza e online")),
+        ],
+    )
+    venue_id = SelectField(_l("Luogo"), coerce=optional_int, validators=[Optional()])
+    online_url = URLField(_l("Link per collegarsi"), validators=_url_validators())
+    capacity = IntegerField(_l("Posti disponibili"), validators=[Optional(), NumberRange(min=1, max=100000, message=_l("Indica un numero di posti tra 1 e 100000."))],
+                            description=_l("Lascia vuoto se non c'è limite."))
+    registration_required = BooleanField(_l("Richiede iscrizione"))
+    registration_opens_at = DateTimeLocalField(_l("Apertura iscrizioni"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    registration_closes_at = DateTimeLocalField(_l("Chiusura iscrizioni"), validators=[Optional()], format="%Y-%m-%dT%H:%M",
+                                                description=_l("Lascia vuoto per chiuderle all'inizio dell'evento."))
+    themes = StringField(_l("Temi"), validators=[Optional(), Length(max=500)],
+                         description=_l("Separati da virgole, ad esempio: cooperazione decentrata, Africa."))
+    organizer_ids = SelectMultipleField(_l("Organizzato da"), coerce=int, validators=[Optional()])
+    partner_ids = SelectMultipleField(_l("Partner"), coerce=int, validators=[Optional()])
+
+    def fill_from(self, event: Event) -> None:
+        start = event.starts_at.astimezone(ROME)
+        end = event.ends_at.astimezone(ROME)
+        self.start_date.data = start.date()
+        self.end_date.data = event.last_day if event.all_day else end.date()
+        self.start_time.data = None if event.all_day else start.time()
+        self.end_time.data = None if event.all_day else end.time()
+        self.description.data = event.description_html
+        self.themes.data = ", ".join(t.name for t in event.themes)
+        self.organizer_ids.data = [o.id for o in event.organizers]
+        self.partner_ids.data = [o.id for o in event.partners]
+        for name in ("registration_opens_at", "registration_closes_at"):
+            value = getattr(event, name)
+            getattr(self, name).data = value.astimezone(ROME).replace(tzinfo=None) if value else None
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not valid:
+            return False
+        if not self.all_day.data:
+            for field in (self.start_time, self.end_time):
+                if field.data is None:
+                    field.errors.append(_l("Indica l'ora (o scegli «tutto il giorno»)."))
+                    valid = False
+        if not valid:
+            return False
+        start, end = self._instants()
+        if end <= start:
+            self.end_date.errors.append(_l("La fine deve essere successiva all'inizio."))
+            valid = False
+        mode = self.attendance_mode.data
+        if mode in (AttendanceMode.ONLINE, AttendanceMode.HYBRID) and not self.online_url.data:
+            self.online_url.errors.append(_l("Per un evento online o ibrido serve il link."))
+            valid = False
+        if mode in (AttendanceMode.IN_PERSON, AttendanceMode.HYBRID) and not self.venue_id.data:
+            self.venue_id.errors.append(_l("Per un evento in presenza o ibrido scegli il luogo."))
+            valid = False
+        opens, closes = self.registration_opens_at.data, self.registration_closes_at.data
+        if opens and closes and closes <= opens:
+            self.registration_closes_at.errors.append(_l("La chiusura deve seguire l'apertura."))
+            valid = False
+        return valid
+
+    def _instants(self):
+        if self.all_day.data:
+            return (
+                rome_datetime(self.start_date.data, time(0, 0)),
+                rome_datetime(self.end_date.data + days(1), time(0, 0)),
+            )
+        return (
+            rome_datetime(self.start_date.data, self.start_time.data),
+            rome_datetime(self.end_date.data, self.end_time.data),
+        )
+
+    def to_input(self) -> EventInput:
+        start, end = self._instants()
+
+        def aware(value):
+            return value.replace(tzinfo=ROME) if value else None
+
+        return EventInput(
+            title=self.title.data,
+            slug=self.slug.data or None,
+            type_id=self.type_id.data,
+            series_id=self.series_id.data,
+            summary=self.summary.data,
+            description=self.description.data,
+            starts_at=start,
+            ends_at=end,
+            all_day=self.all_day.data,
+            opening_hours=self.opening_hours.data,
+            attendance_mode=self.attendance_mode.data,
+            venue_id=self.venue_id.data,
+            online_url=self.online_url.data or None,
+            capacity=self.capacity.data,
+            registration_required=self.registration_required.data,
+            registration_opens_at=aware(self.registration_opens_at.data),
+            registration_closes_at=aware(self.registration_closes_at.data),
+            theme_names=[t for t in re.split(r"[,;]", self.themes.data or "") if t.strip()],
+            organizer_ids=list(self.organizer_ids.data or []),
+            partner_ids=list(self.partner_ids.data or []),
+        )
+
+
+class SessionForm(BaseForm):
+    title = StringField(_l("Titolo"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    date = DateField(_l("Data"), validators=[DataRequired(_l("Inserisci una data valida."))])
+    start_time = TimeField(_l("Ora di inizio"), validators=[DataRequired(_l("Inserisci un'ora valida."))])
+    end_time = TimeField(_l("Ora di fine"), validators=[Optional()])
+    description = TextAreaField(_l("Descrizione"), validators=[Optional(), Length(max=5000)])
+    speaker_ids = SelectMultipleField(_l("Relatori"), coerce=int, validators=[Optional()])
+    venue_id = SelectField(_l("Luogo (se diverso da quello dell'evento)"), coerce=optional_int, validators=[Optional()])
+    online_url = URLField(_l("Link per collegarsi (se diverso)"), validators=_url_validators())
+
+    def validate_end_time(self, field):
+        if field.data and self.start_time.data and field.data <= self.start_time.data:
+            raise ValidationError(_l("La fine deve essere successiva all'inizio."))
+
+    def fill_from(self, session) -> None:
+        start = session.starts_at.astimezone(ROME)
+        self.date.data = start.date()
+        self.start_time.data = start.time()
+        self.end_time.data = session.ends_at.astimezone(ROME).time() if session.ends_at else None
+        self.speaker_ids.data = [s.id for s in session.speakers]
+
+    def to_input(self) -> SessionInput:
+        return SessionInput(
+            title=self.title.data,
+            starts_at=rome_datetime(self.date.data, self.start_time.data),
+            ends_at=rome_datetime(self.date.data, self.end_time.data) if self.end_time.data else None,
+            description=self.description.data,
+            venue_id=self.venue_id.data,
+            online_url=self.online_url.data or None,
+            speaker_ids=list(self.speaker_ids.data or []),
+        )
+
+
+class MaterialForm(BaseForm):
+    title = StringField(_l("Titolo"), validators=[Optional(), Length(max=200)],
+                        description=_l("Per esempio: Presentazione del COP (PDF)."))
+    url = URLField(_l("Link"), validators=_url_validators())
+    file = FileField(_l("Oppure un file"))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        has_file = bool(self.file.data and getattr(self.file.data, "filename", ""))
+        if valid and not has_file and not self.url.data:
+            self.url.errors.append(_l("Indica un link o scegli un file."))
+            return False
+        if valid and has_file and self.url.data:
+            self.url.errors.append(_l("Indica un link oppure un file, non entrambi."))
+            return False
+        if valid and not has_file and not self.title.data:
+            self.title.errors.append(REQUIRED)
+            return False
+        return valid
+
+
+class ReasonForm(BaseForm):
+    reason = TextAreaField(_l("Motivo"), validators=[DataRequired(_l("Indica il motivo.")), Length(max=2000)])
+
+
+class NoteForm(BaseForm):
+    note = TextAreaField(_l("Nota per i partecipanti"), validators=[Optional(), Length(max=2000)],
+                         description=_l("Per esempio: la nuova data sarà comunicata a breve."))
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form for buttons that POST (publish, duplicate, delete…): CSRF only."""
+
+
+# -- reference data -------------------------------------------------------------------
+
+
+class SeriesForm(BaseForm):
+    title = StringField(_l("Titolo"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    slug = StringField(_l("Indirizzo (slug)"), validators=[Optional(), Length(max=120), Regexp(SLUG_RE, message=_l("Solo lettere minuscole, cifre e trattini."))],
+                       description=_l("Lascia vuoto per ricavarlo dal titolo."))
+    item_label = StringField(_l("Nome di ogni appuntamento"), default="incontro",
+                             validators=[DataRequired(REQUIRED), Length(max=40)],
+                             description=_l("Compare nella numerazione: «2° incontro»."))
+    description = TextAreaField(_l("Descrizione"), validators=[Optional(), Length(max=5000)])
+
+
+class EventTypeForm(BaseForm):
+    label = StringField(_l("Nome"), validators=[DataRequired(REQUIRED), Length(max=80)])
+    slug = StringField(_l("Codice (slug)"), validators=[DataRequired(REQUIRED), Length(max=40), Regexp(SLUG_RE, message=_l("Solo lettere minuscole, cifre e trattini."))],
+                       description=_l("Compare negli indirizzi dei calendari: /calendario/<codice>.ics"))
+    color = StringField(_l("Colore"), default="#0066cc",
+                        validators=[DataRequired(REQUIRED), Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Un colore nella forma #rrggbb."))])
+    requires_registration = BooleanField(_l("Di norma richiede iscrizione"), default=True)
+    default_capacity = IntegerField(_l("Posti predefiniti"), validators=[Optional(), NumberRange(min=1, max=100000)])
+    position = IntegerField(_l("Ordine"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
+
+
+class SpeakerForm(BaseForm):
+    name = StringField(_l("Nome e cognome"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    role = StringField(_l("Ruolo"), validators=[Optional(), Length(max=200)])
+    organization_id = SelectField(_l("Organizzazione"), coerce=optional_int, validators=[Optional()])
+
+
+class OrganizationForm(BaseForm):
+    name = StringField(_l("Nome"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    acronym = StringField(_l("Sigla"), validators=[Optional(), Length(max=40)])
+    country = StringField(_l("Paese (codice ISO)"), default="IT",
+                          validators=[DataRequired(REQUIRED), Regexp(r"^[A-Za-z]{2}$", message=_l("Due lettere, ad esempio IT o BJ."))],
+                          filters=[lambda v: v.upper() if isinstance(v, str) else v])
+    website = URLField(_l("Sito web"), validators=_url_validators())
+    description = TextAreaField(_l("Descrizione"), validators=[Optional(), Length(max=5000)])
+
+
+class VenueForm(BaseForm):
+    name = StringField(_l("Nome"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    address = StringField(_l("Indirizzo"), validators=[Optional(), Length(max=300)])
+    comune = StringField(_l("Comune"), validators=[Optional(), Length(max=120)])
+    latitude = FloatField(_l("Latitudine"), validators=[Optional(), NumberRange(min=-90, max=90, message=_l("Tra -90 e 90."))])
+    longitude = FloatField(_l("Longitudine"), validators=[Optional(), NumberRange(min=-180, max=180, message=_l("Tra -180 e 180."))])
+
+    def validate_longitude(self, field):
+        if (field.data is None) != (self.latitude.data is None):
+            raise ValidationError(_l("Indica entrambe le coordinate o nessuna."))

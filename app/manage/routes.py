@@ -1,0 +1,436 @@
+"""The organizer area: events, their programme and materials, and the reference data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.events import services
+from app.events.models import (
+    Event,
+    EventSession,
+    EventStatus,
+    EventType,
+    Material,
+    Organization,
+    Series,
+    Speaker,
+    Venue,
+)
+from app.extensions import db
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
+from app.manage import forms
+from app.manage.comuni import comuni_names
+from app.text import slugify
+
+bp = Blueprint("manage", __name__)
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every page of the area needs an organizer; anonymous visitors go to the login."""
+
+
+def _choices(model, label_attr="name", order=None, empty=None):
+    rows = db.session.scalars(select(model).order_by(order if order is not None else getattr(model, label_attr)))
+    choices = [(row.id, getattr(row, label_attr)) for row in rows]
+    return ([("", empty)] if empty is not None else []) + choices
+
+
+def _event_form(form: forms.EventForm) -> forms.EventForm:
+    form.type_id.choices = _choices(EventType, "label", EventType.position)
+    form.series_id.choices = _choices(Series, "title", empty=_("— nessuna —"))
+    form.venue_id.choices = _choices(Venue, "full_address", Venue.name, empty=_("— nessuno —"))
+    orgs = _choices(Organization, "display_name", Organization.name)
+    form.organizer_ids.choices = orgs
+    form.partner_ids.choices = orgs
+    return form
+
+
+def _status(form) -> int:
+    """422 for a form sent back with errors, so clients and tests can tell."""
+    return 422 if request.method == "POST" else 200
+
+
+def _get_event(event_id: int) -> Event:
+    return db.get_or_404(Event, event_id)
+
+
+# -- dashboard and events ---------------------------------------------------------------
+
+
+@bp.get("/")
+def dashboard():
+    status = request.args.get("stato")
+    query = select(Event).order_by(Event.starts_at.desc())
+    if status in {s.value for s in EventStatus}:
+        query = query.where(Event.status == status)
+    q = (request.args.get("q") or "").strip()[:200]
+    if q:
+        query = query.where(Event.title.ilike(f"%{q}%"))
+    pagination = db.paginate(query, per_page=25, error_out=False)
+    types = db.session.scalars(select(EventType).order_by(EventType.position)).all()
+    return render_template(
+        "manage/dashboard.html",
+        pagination=pagination,
+        counts=services.event_overview_counts(),
+        status=status,
+        q=q,
+        types=types,
+    )
+
+
+@bp.route("/eventi/nuovo", methods=["GET", "POST"])
+def event_create():
+    form = _event_form(forms.EventForm())
+    if request.method == "GET":
+        event_type = db.session.scalar(select(EventType).where(EventType.slug == request.args.get("tipo")))
+        if event_type is not None:
+            form.type_id.data = event_type.id
+            form.registration_required.data = event_type.requires_registration
+            form.capacity.data = event_type.default_capacity
+            form.all_day.data = event_type.slug == "mostra"
+        else:
+            form.registration_required.data = True
+    if form.validate_on_submit():
+        try:
+            event = services.create_event(form.to_input())
+        except services.EventError as error:
+            flash(str(error), "danger")
+        else:
+            flash(_("Evento creato come bozza. Pubblicalo quando è pronto."), "success")
+            return redirect(url_for("manage.event_detail", event_id=event.id), code=303)
+    return render_template("manage/event_form.html", form=form, event=None), _status(form)
+
+
+@bp.get("/eventi/<int:event_id>")
+def event_detail(event_id: int):
+    event = _get_event(event_id)
+    services.load_programme(event)
+    return render_template(
+        "manage/event_detail.html",
+        event=event,
+        confirm=forms.ConfirmForm(),
+        cancel_form=forms.ReasonForm(),
+        postpone_form=forms.NoteForm(),
+        material_form=forms.MaterialForm(),
+        series_label=services.series_label(event, services.series_numbers([event]).get(event.id)),
+    )
+
+
+@bp.route("/eventi/<int:event_id>/modifica", methods=["GET", "POST"])
+def event_edit(event_id: int):
+    event = _get_event(event_id)
+    form = _event_form(forms.EventForm(obj=event))
+    if request.method == "GET":
+        form.fill_from(event)
+    if form.validate_on_submit():
+        try:
+            services.update_event(event, form.to_input())
+        except services.EventError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            flash(_("Modifiche salvate."), "success")
+            return redirect(url_for("manage.event_detail", event_id=event.id), code=303)
+    return render_template("manage/event_form.html", form=form, event=event), _status(form)
+
+
+def _status_action(event_id: int, action, message: str):
+    event = _get_event(event_id)
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    action(event)
+    flash(message, "success")
+    return redirect(url_for("manage.event_detail", event_id=event.id), code=303)
+
+
+@bp.post("/eventi/<int:event_id>/pubblica")
+def event_publish(event_id: int):
+    return _status_action(event_id, services.publish_event, _("Evento pubblicato: ora è visibile a tutti."))
+
+
+@bp.post("/eventi/<int:event_id>/ritira")
+def event_unpublish(event_id: int):
+    return _status_action(event_id, services.unpublish_event, _("Evento riportato in bozza: non è più visibile."))
+
+
+@bp.post("/eventi/<int:event_id>/duplica")
+def event_duplicate(event_id: int):
+    event = _get_event(event_id)
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    copy = services.duplicate_event(event)
+    flash(_("Creata una copia in bozza: aggiorna date e dettagli."), "success")
+    return redirect(url_for("manage.event_edit", event_id=copy.id), code=303)
+
+
+@bp.post("/eventi/<int:event_id>/elimina")
+def event_delete(event_id: int):
+    event = _get_event(event_id)
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.delete_event(event, current_app.config["UPLOAD_FOLDER"])
+    except services.EventError as error:
+        flash(str(error), "danger")
+        return redirect(url_for("manage.event_detail", event_id=event.id), code=303)
+    flash(_("Bozza eliminata."), "success")
+    return redirect(url_for("manage.dashboard"), code=303)
+
+
+@bp.post("/eventi/<int:event_id>/annulla")
+def event_cancel(event_id: int):
+    event = _get_event(event_id)
+    form = forms.ReasonForm()
+    if form.validate_on_submit():
+        services.cancel_event(event, form.reason.data)
+        flash(_("Evento annullato. Resta visibile con il motivo."), "success")
+    else:
+        flash(_("Per annullare l'evento indica il motivo."), "danger")
+    return redirect(url_for("manage.event_detail", event_id=event.id), code=303)
+
+
+@bp.post("/eventi/<int:event_id>/rinvia")
+def event_postpone(event_id: int):
+    event = _get_event(event_id)
+    form = forms.NoteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.postpone_event(event, form.note.data)
+    flash(_("Evento segnato come rinviato. Quando la nuova data è nota, modificala e ripubblica."), "success")
+    return redirect(url_for("manage.event_detail", event_id=event.id), code=303)
+
+
+# -- programme --------------------------------------------------------------------------
+
+
+def _session_form(form: forms.SessionForm) -> forms.SessionForm:
+    form.speaker_ids.choices = [
+        (s.id, f"{s.name} ({s.organization.acronym or s.organization.name})" if s.organization else s.name)
+        for s in db.session.scalars(select(Speaker).order_by(Speaker.name))
+    ]
+    form.venue_id.choices = _choices(Venue, "full_address", Venue.name, empty=_("— quello dell'evento —"))
+    return form
+
+
+@bp.route("/eventi/<int:event_id>/programma/nuovo", methods=["GET", "POST"])
+def session_create(event_id: int):
+    event = _get_event(event_id)
+    form = _session_form(forms.SessionForm())
+    if request.method == "GET":
+        last = event.sessions[-1] if event.sessions else None
+        form.fill_from(last) if last else None
+        if last is None:
+            form.date.data = event.first_day
+        form.title.data = None
+        form.description.data = None
+    if form.validate_on_submit():
+        try:
+            services.add_session(event, form.to_input())
+        except services.EventError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            flash(_("Voce del programma aggiunta."), "success")
+            return redirect(url_for("manage.event_detail", event_id=event.id, _anchor="programma"), code=303)
+    return render_template("manage/session_form.html", form=form, event=event, session=None), _status(form)
+
+
+def _get_session(event_id: int, session_id: int) -> EventSession:
+    session = db.get_or_404(EventSession, session_id)
+    if session.event_id != event_id:
+        abort(404)
+    return session
+
+
+@bp.route("/eventi/<int:event_id>/programma/<int:session_id>", methods=["GET", "POST"])
+def session_edit(event_id: int, session_id: int):
+    session = _get_session(event_id, session_id)
+    form = _session_form(forms.SessionForm(obj=session))
+    if request.method == "GET":
+        form.fill_from(session)
+    if form.validate_on_submit():
+        try:
+            services.update_session(session, form.to_input())
+        except services.EventError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            flash(_("Voce del programma aggiornata."), "success")
+            return redirect(url_for("manage.event_detail", event_id=event_id, _anchor="programma"), code=303)
+    return render_template("manage/session_form.html", form=form, event=session.event, session=session), _status(form)
+
+
+@bp.post("/eventi/<int:event_id>/programma/<int:session_id>/elimina")
+def session_delete(event_id: int, session_id: int):
+    session = _get_session(event_id, session_id)
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    services.delete_session(session)
+    flash(_("Voce del programma eliminata."), "success")
+    return redirect(url_for("manage.event_detail", event_id=event_id, _anchor="programma"), code=303)
+
+
+@bp.post("/eventi/<int:event_id>/programma/<int:session_id>/sposta")
+def session_move(event_id: int, session_id: int):
+    session = _get_session(event_id, session_id)
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    services.move_session(session, -1 if request.form.get("direzione") == "su" else 1)
+    return redirect(url_for("manage.event_detail", event_id=event_id, _anchor="programma"), code=303)
+
+
+# -- materials --------------------------------------------------------------------------
+
+
+@bp.post("/eventi/<int:event_id>/materiali")
+def material_add(event_id: int):
+    event = _get_event(event_id)
+    form = forms.MaterialForm()
+    if form.validate_on_submit():
+        try:
+            if form.url.data:
+                services.add_material_link(event, form.title.data, form.url.data)
+            else:
+                services.add_material_file(event, form.title.data, form.file.data, current_app.config["UPLOAD_FOLDER"])
+        except services.EventError as error:
+            flash(str(error), "danger")
+        else:
+            flash(_("Materiale aggiunto."), "success")
+            return redirect(url_for("manage.event_detail", event_id=event.id, _anchor="materiali"), code=303)
+    services.load_programme(event)
+    return render_template(
+        "manage/event_detail.html",
+        event=event,
+        confirm=forms.ConfirmForm(),
+        cancel_form=forms.ReasonForm(),
+        postpone_form=forms.NoteForm(),
+        material_form=form,
+        series_label=None,
+    ), 422
+
+
+@bp.post("/eventi/<int:event_id>/materiali/<int:material_id>/elimina")
+def material_delete(event_id: int, material_id: int):
+    material = db.get_or_404(Material, material_id)
+    if material.event_id != event_id or not forms.ConfirmForm().validate_on_submit():
+        abort(404)
+    services.delete_material(material, current_app.config["UPLOAD_FOLDER"])
+    flash(_("Materiale eliminato."), "success")
+    return redirect(url_for("manage.event_detail", event_id=event_id, _anchor="materiali"), code=303)
+
+
+# -- reference data: one generic list/create/edit/delete per kind -------------------------
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    model: type
+    form: type
+    title: str
+    singular: str
+    columns: tuple[tuple[str, str], ...]
+    order: object
+    admin_only: bool = False
+    slug_from: str | None = None
+
+
+CATALOGUES = {
+    "serie": Catalogue(Series, forms.SeriesForm, _l("Serie"), _l("serie"),
+                       (("title", _l("Titolo")), ("item_label", _l("Appuntamento"))), Series.title, slug_from="title"),
+    "tipi": Catalogue(EventType, forms.EventTypeForm, _l("Tipi di evento"), _l("tipo"),
+                      (("label", _l("Nome")), ("slug", _l("Codice")), ("color", _l("Colore")), ("default_capacity", _l("Posti predefiniti"))),
+                      EventType.position, admin_only=True),
+    "relatori": Catalogue(Speaker, forms.SpeakerForm, _l("Relatori"), _l("relatore"),
+                          (("name", _l("Nome")), ("role", _l("Ruolo")), ("organization", _l("Organizzazione"))), Speaker.name),
+    "organizzazioni": Catalogue(Organization, forms.OrganizationForm, _l("Organizzazioni"), _l("organizzazione"),
+                                (("name", _l("Nome")), ("acronym", _l("Sigla")), ("country", _l("Paese"))), Organization.name),
+    "luoghi": Catalogue(Venue, forms.VenueForm, _l("Luoghi"), _l("luogo"),
+                        (("name", _l("Nome")), ("address", _l("Indirizzo")), ("comune", _l("Comune"))), Venue.name),
+}
+
+
+def _catalogue(kind: str) -> Catalogue:
+    catalogue = CATALOGUES.get(kind)
+    if catalogue is None:
+        abort(404)
+    if catalogue.admin_only and not current_user.is_admin:
+        abort(403)
+    return catalogue
+
+
+def _prepare(form):
+    if isinstance(form, forms.SpeakerForm):
+        form.organization_id.choices = _choices(Organization, "display_name", Organization.name, empty=_("— nessuna —"))
+    return form
+
+
+@bp.get("/<any(serie, tipi, relatori, organizzazioni, luoghi):kind>/")
+def catalogue_list(kind: str):
+    catalogue = _catalogue(kind)
+    rows = db.session.scalars(select(catalogue.model).order_by(catalogue.order)).all()
+    return render_template("manage/catalogue_list.html", kind=kind, catalogue=catalogue, rows=rows, confirm=forms.ConfirmForm())
+
+
+def _save(catalogue: Catalogue, form, row):
+    form.populate_obj(row)
+    if catalogue.slug_from and not getattr(row, "slug", None):
+        row.slug = slugify(getattr(row, catalogue.slug_from))
+    db.session.add(row)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
+
+
+@bp.route("/<any(serie, tipi, relatori, organizzazioni, luoghi):kind>/nuovo", methods=["GET", "POST"])
+def catalogue_create(kind: str):
+    catalogue = _catalogue(kind)
+    form = _prepare(catalogue.form())
+    if form.validate_on_submit():
+        if _save(catalogue, form, catalogue.model()):
+            flash(_("Salvato."), "success")
+            return redirect(url_for("manage.catalogue_list", kind=kind), code=303)
+        flash(_("Esiste già un elemento con lo stesso nome o codice."), "danger")
+    return render_template("manage/catalogue_form.html", kind=kind, catalogue=catalogue, form=form, row=None,
+                           comuni=comuni_names() if kind == "luoghi" else []), _status(form)
+
+
+@bp.route("/<any(serie, tipi, relatori, organizzazioni, luoghi):kind>/<int:row_id>", methods=["GET", "POST"])
+def catalogue_edit(kind: str, row_id: int):
+    catalogue = _catalogue(kind)
+    row = db.get_or_404(catalogue.model, row_id)
+    form = _prepare(catalogue.form(obj=row))
+    if form.validate_on_submit():
+        if _save(catalogue, form, row):
+            flash(_("Salvato."), "success")
+            return redirect(url_for("manage.catalogue_list", kind=kind), code=303)
+        flash(_("Esiste già un elemento con lo stesso nome o codice."), "danger")
+    return render_template("manage/catalogue_form.html", kind=kind, catalogue=catalogue, form=form, row=row,
+                           comuni=comuni_names() if kind == "luoghi" else []), _status(form)
+
+
+@bp.post("/<any(serie, tipi, relatori, organizzazioni, luoghi):kind>/<int:row_id>/elimina")
+def catalogue_delete(kind: str, row_id: int):
+    catalogue = _catalogue(kind)
+    row = db.get_or_404(catalogue.model, row_id)
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    db.session.delete(row)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        flash(_("Non si può eliminare: è usato da almeno un evento."), "danger")
+    else:
+        flash(_("Eliminato."), "success")
+    return redirect(url_for("manage.catalogue_list", kind=kind), code=303)

@@ -1,0 +1,160 @@
+"""How dates, events and labels are written in pages: template filters and globals."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import format_date, format_datetime, get_locale
+
+from app.events.models import AttendanceMode, Event, EventStatus
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext
+from app.timeutil import ROME, utcnow
+
+STATUS_LABELS = {
+    EventStatus.DRAFT: lazy_gettext("Bozza"),
+    EventStatus.PUBLISHED: lazy_gettext("Pubblicato"),
+    EventStatus.CANCELLED: lazy_gettext("Annullato"),
+    EventStatus.POSTPONED: lazy_gettext("Rinviato"),
+}
+
+ATTENDANCE_LABELS = {
+    AttendanceMode.IN_PERSON: lazy_gettext("In presenza"),
+    AttendanceMode.ONLINE: lazy_gettext("Online"),
+    AttendanceMode.HYBRID: lazy_gettext("In presenza e online"),
+}
+
+
+def long_datetime(value: datetime) -> str:
+    """'martedì 17 novembre 2026, ore 10:00' in Rome time."""
+    return format_datetime(value, _("EEEE d MMMM y, 'ore' HH:mm"))
+
+
+def long_date(value: date | datetime) -> str:
+    if isinstance(value, datetime):
+        value = value.astimezone(ROME).date()
+    return format_date(value, _("EEEE d MMMM y"))
+
+
+def short_date(value: date | datetime) -> str:
+    if isinstance(value, datetime):
+        value = value.astimezone(ROME).date()
+    return format_date(value, "d MMM y")
+
+
+def clock(value: datetime) -> str:
+    return format_datetime(value, "HH:mm")
+
+
+def event_when(event: Event) -> str:
+    """The date line of an event as a person says it."""
+    if event.all_day:
+        if event.is_multi_day:
+            return _("dal %(start)s al %(end)s", start=format_date(event.first_day, "d MMMM y"),
+                     end=format_date(event.last_day, "d MMMM y"))
+        return long_date(event.first_day)
+    if event.is_multi_day:
+        return _("dal %(start)s al %(end)s", start=long_datetime(event.starts_at), end=long_datetime(event.ends_at))
+    return _("%(start)s–%(end)s", start=long_datetime(event.starts_at), end=clock(event.ends_at))
+
+
+def readable_text_color(hex_color: str) -> str:
+    """Black or white, whichever contrasts more with the badge colour (WCAG luminance)."""
+    try:
+        channels = [int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    except (ValueError, TypeError):
+        return "#ffffff"
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "#000000" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#ffffff"
+
+
+def map_url(event_or_venue) -> str | None:
+    venue = getattr(event_or_venue, "venue", event_or_venue)
+    if venue is None:
+        return None
+    if venue.latitude is not None and venue.longitude is not None:
+        return (
+            "https://www.openstreetmap.org/?mlat={0}&mlon={1}#map=17/{0}/{1}".format(venue.latitude, venue.longitude)
+        )
+    from urllib.parse import quote_plus
+
+    return "https://www.openstreetmap.org/search?query=" + quote_plus(venue.full_address)
+
+
+def has_endpoint(name: str) -> bool:
+    return name in current_app.view_functions
+
+
+def url_with(**changes) -> str:
+    """The current URL with some query arguments changed (None removes one)."""
+    args = request.args.to_dict()
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def calendar_links(event: Event) -> dict[str, str]:
+    """One-click 'add to calendar' links for Google Calendar and Outlook."""
+    from urllib.parse import urlencode
+
+    from app.text import html_to_text
+
+    page = current_app.config["BASE_URL"] + url_for("events.event_detail", slug=event.slug)
+    details = "\n\n".join(part for part in (event.summary, html_to_text(event.description_html)[:1000], page) if part)
+    location = event.venue.full_address if event.has_venue else (event.online_url or "")
+    if event.all_day:
+        google_dates = f"{event.first_day:%Y%m%d}/{event.ends_at.astimezone(ROME):%Y%m%d}"
+    else:
+        google_dates = f"{event.starts_at:%Y%m%dT%H%M%SZ}/{event.ends_at:%Y%m%dT%H%M%SZ}"
+    google = "https://calendar.google.com/calendar/render?" + urlencode(
+        {"action": "TEMPLATE", "text": event.title, "dates": google_dates, "details": details, "location": location}
+    )
+    outlook_params = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": event.title,
+        "startdt": event.first_day.isoformat() if event.all_day else event.starts_at.isoformat(),
+        "enddt": event.ends_at.astimezone(ROME).date().isoformat() if event.all_day else event.ends_at.isoformat(),
+        "body": details,
+        "location": location,
+    }
+    if event.all_day:
+        outlook_params["allday"] = "true"
+    outlook = "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(outlook_params)
+    return {"google": google, "outlook": outlook}
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        long_datetime=long_datetime,
+        long_date=long_date,
+        short_date=short_date,
+        clock=clock,
+        event_when=event_when,
+        text_on=readable_text_color,
+        format_date=lambda value, pattern: format_date(value, pattern),
+        compact=lambda mapping: {k: v for k, v in mapping.items() if v is not None},
+    )
+    # Globals rather than a context processor, so imported macros see them too.
+    app.jinja_env.globals.update(
+        STATUS_LABELS=STATUS_LABELS,
+        ATTENDANCE_LABELS=ATTENDANCE_LABELS,
+        EventStatus=EventStatus,
+        AttendanceMode=AttendanceMode,
+        map_url=map_url,
+        calendar_links=calendar_links,
+        now=utcnow,
+        has_endpoint=has_endpoint,
+        url_with=url_with,
+        LANGUAGES=app.config["LANGUAGES"],
+        ORGANIZATION_NAME=app.config["ORGANIZATION_NAME"],
+    )
+
+    @app.context_processor
+    def per_request():
+        return {"current_locale": str(get_locale())}

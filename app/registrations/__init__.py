@@ -1,0 +1,1 @@
+"""Registrations of participants to events (sign-up, waiting list, self-service)."""

@@ -34,8 +34,7 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
     env = os.environ
     max_upload_mb = int(env.get("MAX_UPLOAD_MB", "20"))
     config = {
-        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL")
-        or f"sqlite:///{instance / 'incontri.sqlite3'}",
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{instance / 'incontri.sqlite3'}",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "ORGANIZATION_NAME": env.get("ORGANIZATION_NAME", "ANCI Piemonte"),

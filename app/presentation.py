@@ -51,8 +51,11 @@ def event_when(event: Event) -> str:
     """The date line of an event as a person says it."""
     if event.all_day:
         if event.is_multi_day:
-            return _("dal %(start)s al %(end)s", start=format_date(event.first_day, "d MMMM y"),
-                     end=format_date(event.last_day, "d MMMM y"))
+            return _(
+                "dal %(start)s al %(end)s",
+                start=format_date(event.first_day, "d MMMM y"),
+                end=format_date(event.last_day, "d MMMM y"),
+            )
         return long_date(event.first_day)
     if event.is_multi_day:
         return _("dal %(start)s al %(end)s", start=long_datetime(event.starts_at), end=long_datetime(event.ends_at))
@@ -75,9 +78,7 @@ def map_url(event_or_venue) -> str | None:
     if venue is None:
         return None
     if venue.latitude is not None and venue.longitude is not None:
-        return (
-            "https://www.openstreetmap.org/?mlat={0}&mlon={1}#map=17/{0}/{1}".format(venue.latitude, venue.longitude)
-        )
+        return f"https://www.openstreetmap.org/?mlat={venue.latitude}&mlon={venue.longitude}#map=17/{venue.latitude}/{venue.longitude}"
     from urllib.parse import quote_plus
 
     return "https://www.openstreetmap.org/search?query=" + quote_plus(venue.full_address)

@@ -11,8 +11,23 @@ from markupsafe import escape
 
 #: What organizers may use in descriptions; everything else is stripped by nh3.
 ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "b", "i", "u", "s", "ul", "ol", "li", "a",
-    "h2", "h3", "h4", "blockquote", "hr",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "u",
+    "s",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "hr",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 _TAG = re.compile(r"<[a-zA-Z/!]")

@@ -22,8 +22,10 @@ def login():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")) if request.args.get("next")
-                            else url_for("manage.dashboard"), code=303)
+            return redirect(
+                _safe_next(request.args.get("next")) if request.args.get("next") else url_for("manage.dashboard"),
+                code=303,
+            )
         form.password.errors.append(_("Email o password non corretti."))
     return render_template("auth/login.html", form=form), 422 if request.method == "POST" else 200
 

@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.auth.services import find_user
 from app.demo.data import (
     DEMO_ORGANIZER_EMAIL,
     DEMO_ORGANIZER_PASSWORD,
@@ -14,7 +15,6 @@ from app.demo.data import (
     load_demo,
     seed_event_types,
 )
-from app.auth.services import find_user
 from app.extensions import db
 
 demo_cli = AppGroup("demo", help="Dati dimostrativi per lo sviluppo.")

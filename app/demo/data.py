@@ -39,8 +39,16 @@ def seed_event_types() -> None:
     """The four types the association works with; they are data and can be extended."""
     for position, (slug, label, color, requires, capacity) in enumerate(EVENT_TYPES):
         if db.session.scalar(select(EventType).where(EventType.slug == slug)) is None:
-            db.session.add(EventType(slug=slug, label=label, color=color, requires_registration=requires,
-                                     default_capacity=capacity, position=position))
+            db.session.add(
+                EventType(
+                    slug=slug,
+                    label=label,
+                    color=color,
+                    requires_registration=requires,
+                    default_capacity=capacity,
+                    position=position,
+                )
+            )
     db.session.commit()
 
 
@@ -65,22 +73,51 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
     orgs = {
         key: Organization(name=name, acronym=acronym, country=country, website=website, description=description)
         for key, name, acronym, country, website, description in [
-            ("anci", "ANCI Piemonte – Associazione Nazionale Comuni Italiani del Piemonte", "ANCI Piemonte", "IT",
-             "https://www.anci.piemonte.it/", "L'associazione dei Comuni piemontesi."),
+            (
+                "anci",
+                "ANCI Piemonte – Associazione Nazionale Comuni Italiani del Piemonte",
+                "ANCI Piemonte",
+                "IT",
+                "https://www.anci.piemonte.it/",
+                "L'associazione dei Comuni piemontesi.",
+            ),
             ("regione", "Regione Piemonte", None, "IT", "https://www.regione.piemonte.it/", None),
             ("csp", "Compagnia di San Paolo", None, "IT", "https://www.compagniadisanpaolo.it/", None),
-            ("cop", "Consorzio Ong Piemontesi", "COP", "IT", "https://www.ongpiemonte.it/",
-             "Rete di 36 ONG piemontesi, nata nel 1997: progetti di cooperazione internazionale e di "
-             "educazione alla cittadinanza globale sul territorio piemontese."),
-            ("januaforum", "Januaforum", "Januaforum", "IT", "http://www.januaforum.it/",
-             "«Muovi la Liguria, cambia il mondo»: propone un Forum regionale multiattoriale della "
-             "cooperazione e delle relazioni internazionali."),
-            ("rail", "Rete Attività Internazionali Liguria", "RAIL", "IT",
-             "http://www.januaforum.it/rail-rete-attivita-internazionali-liguria/",
-             "Costituita su proposta di Januaforum nel 2014; oltre 40 adesioni, riconosciuta dalla Regione "
-             "Liguria come iniziativa di interesse regionale."),
-            ("acal", "Associazione dei Comuni dell'Atlantico e della Costiera", "ACAL", "BJ", None,
-             "Associazione di comuni del Benin, partner di ANCI Piemonte nel progetto PROFILE."),
+            (
+                "cop",
+                "Consorzio Ong Piemontesi",
+                "COP",
+                "IT",
+                "https://www.ongpiemonte.it/",
+                "Rete di 36 ONG piemontesi, nata nel 1997: progetti di cooperazione internazionale e di "
+                "educazione alla cittadinanza globale sul territorio piemontese.",
+            ),
+            (
+                "januaforum",
+                "Januaforum",
+                "Januaforum",
+                "IT",
+                "http://www.januaforum.it/",
+                "«Muovi la Liguria, cambia il mondo»: propone un Forum regionale multiattoriale della "
+                "cooperazione e delle relazioni internazionali.",
+            ),
+            (
+                "rail",
+                "Rete Attività Internazionali Liguria",
+                "RAIL",
+                "IT",
+                "http://www.januaforum.it/rail-rete-attivita-internazionali-liguria/",
+                "Costituita su proposta di Januaforum nel 2014; oltre 40 adesioni, riconosciuta dalla Regione "
+                "Liguria come iniziativa di interesse regionale.",
+            ),
+            (
+                "acal",
+                "Associazione dei Comuni dell'Atlantico e della Costiera",
+                "ACAL",
+                "BJ",
+                None,
+                "Associazione di comuni del Benin, partner di ANCI Piemonte nel progetto PROFILE.",
+            ),
         ]
     }
     db.session.add_all(orgs.values())
@@ -125,7 +162,11 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
         organizers = fields.pop("organizers", ["anci"])
         partners = fields.pop("partners", [])
         data = services.EventInput(
-            title=title, slug=slug, type_id=types[type_slug].id, starts_at=start, ends_at=end,
+            title=title,
+            slug=slug,
+            type_id=types[type_slug].id,
+            starts_at=start,
+            ends_at=end,
             theme_names=themes,
             organizer_ids=[orgs[o].id for o in organizers],
             partner_ids=[orgs[p].id for p in partners],
@@ -141,50 +182,72 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
     # Consulta: a past meeting with its minutes, the next one reserved to members.
     past_consulta = _weekday_on_or_after(today - timedelta(days=45), 2)
     events["consulta-passata"] = event(
-        "riunione-consulta-" + past_consulta.strftime("%Y-%m"), "Riunione della Consulta Cooperazione decentrata e Politiche europee",
-        "consulta", _at(past_consulta, 10), _at(past_consulta, 12, 30),
+        "riunione-consulta-" + past_consulta.strftime("%Y-%m"),
+        "Riunione della Consulta Cooperazione decentrata e Politiche europee",
+        "consulta",
+        _at(past_consulta, 10),
+        _at(past_consulta, 12, 30),
         summary="Aggiornamento sulla mappatura delle esperienze piemontesi di cooperazione e sul progetto PROFILE.",
         description="Ordine del giorno:\n\n1. Stato della mappatura delle esperienze di cooperazione dei comuni piemontesi\n"
         "2. Avvio del progetto PROFILE con ACAL (Benin)\n3. Calendario del ciclo «Esperienze di coordinamenti territoriali»",
-        venue_id=venues["anci"].id, capacity=40, themes=["Cooperazione decentrata", "Politiche europee"],
+        venue_id=venues["anci"].id,
+        capacity=40,
+        themes=["Cooperazione decentrata", "Politiche europee"],
     )
     next_consulta = _weekday_on_or_after(today + timedelta(days=9), 2)
     events["consulta"] = event(
-        "riunione-consulta-" + next_consulta.strftime("%Y-%m"), "Riunione della Consulta Cooperazione decentrata e Politiche europee",
-        "consulta", _at(next_consulta, 10), _at(next_consulta, 12, 30),
+        "riunione-consulta-" + next_consulta.strftime("%Y-%m"),
+        "Riunione della Consulta Cooperazione decentrata e Politiche europee",
+        "consulta",
+        _at(next_consulta, 10),
+        _at(next_consulta, 12, 30),
         summary="Riunione riservata ai comuni aderenti alla Consulta: programmazione delle iniziative comuni.",
         description="La Consulta, insediata a inizio gennaio 2020, tiene insieme due anime: la cooperazione "
         "decentrata dei comuni piemontesi, finanziata dalla Regione Piemonte, e le politiche europee che si "
         "concretizzano nei programmi tematici dell'UE.\n\nIn questa riunione: proposte di nuovi partenariati "
         "con associazioni di comuni dell'Africa subsahariana e calendario dei percorsi formativi.",
-        attendance_mode=AttendanceMode.HYBRID, venue_id=venues["anci"].id,
+        attendance_mode=AttendanceMode.HYBRID,
+        venue_id=venues["anci"].id,
         online_url="https://meet.jit.si/consulta-cooperazione-anci-piemonte",
-        capacity=40, themes=["Cooperazione decentrata", "Politiche europee"],
+        capacity=40,
+        themes=["Cooperazione decentrata", "Politiche europee"],
     )
 
     # The cycle: the 1st incontro is past (with materials), the 2nd is coming with COP and Januaforum/RAIL.
     first = _weekday_on_or_after(today - timedelta(days=24), 3)
     events["incontro-1"] = event(
-        "esperienze-coordinamenti-territoriali-1", "Esperienze di coordinamenti territoriali: il punto di vista degli enti locali",
-        "incontro", _at(first, 15), _at(first, 17, 30), series_id=cycle.id,
+        "esperienze-coordinamenti-territoriali-1",
+        "Esperienze di coordinamenti territoriali: il punto di vista degli enti locali",
+        "incontro",
+        _at(first, 15),
+        _at(first, 17, 30),
+        series_id=cycle.id,
         summary="Perché un ente locale sceglie la cooperazione decentrata e come può farlo insieme ad altri.",
         description="Mettere al centro il punto di vista degli enti locali e aumentare la consapevolezza degli "
         "amministratori sulla cooperazione allo sviluppo: il primo incontro del ciclo.",
-        venue_id=venues["lascaris"].id, capacity=80, themes=["Cooperazione decentrata", "Reti territoriali"],
+        venue_id=venues["lascaris"].id,
+        capacity=80,
+        themes=["Cooperazione decentrata", "Reti territoriali"],
         partners=["regione"],
     )
     second = _weekday_on_or_after(today + timedelta(days=14), 3)
     events["incontro-2"] = event(
-        "esperienze-coordinamenti-territoriali-2", "Esperienze di coordinamenti territoriali: COP e Januaforum / RAIL",
-        "incontro", _at(second, 15), _at(second, 17, 30), series_id=cycle.id,
+        "esperienze-coordinamenti-territoriali-2",
+        "Esperienze di coordinamenti territoriali: COP e Januaforum / RAIL",
+        "incontro",
+        _at(second, 15),
+        _at(second, 17, 30),
+        series_id=cycle.id,
         summary="Due reti si presentano: il Consorzio Ong Piemontesi e Januaforum con la Rete Attività Internazionali Liguria.",
         description="<p>Il <strong>COP – Consorzio Ong Piemontesi</strong>, rete di 36 ONG nata nel 1997, dal 2004 "
         "accompagna gli enti locali piemontesi nel Programma per la Sicurezza Alimentare e la Lotta alla Povertà "
         "in Africa Occidentale: non solo servizi, ma processi di partenariato territoriale.</p>"
         "<p><strong>Januaforum / RAIL</strong>: «Muovi la Liguria, cambia il mondo». La Rete Attività "
         "Internazionali Liguria, costituita nel 2014, conta oltre 40 adesioni tra ONG, associazioni e istituzioni.</p>",
-        attendance_mode=AttendanceMode.HYBRID, venue_id=venues["lascaris"].id,
-        online_url="https://meet.jit.si/coordinamenti-territoriali-2", capacity=80,
+        attendance_mode=AttendanceMode.HYBRID,
+        venue_id=venues["lascaris"].id,
+        online_url="https://meet.jit.si/coordinamenti-territoriali-2",
+        capacity=80,
         themes=["Cooperazione decentrata", "Reti territoriali", "Solidarietà internazionale"],
         partners=["cop", "januaforum", "rail"],
     )
@@ -192,15 +255,20 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
     # PROFILE with ACAL (Benin): international, hybrid with an online link for the partners in Benin.
     profile_day = _weekday_on_or_after(today + timedelta(days=21), 1)
     events["profile"] = event(
-        "presentazione-progetto-profile-acal-benin", "Presentazione del progetto PROFILE con ACAL (Benin)",
-        "incontro", _at(profile_day, 11), _at(profile_day, 13),
+        "presentazione-progetto-profile-acal-benin",
+        "Presentazione del progetto PROFILE con ACAL (Benin)",
+        "incontro",
+        _at(profile_day, 11),
+        _at(profile_day, 13),
         summary="Il primo partenariato di ANCI Piemonte con un'associazione di comuni africana.",
         description="ANCI Piemonte ha scelto di collaborare con le associazioni di comuni di altri Paesi, a partire "
         "dall'Africa subsahariana. Il primo accordo è con l'ACAL (Associazione dei Comuni dell'Atlantico e della "
         "Costiera) in Benin: il progetto PROFILE è finanziato dalla Regione Piemonte e dalla Compagnia di San Paolo "
         "nel bando Piemonte&Africa subsahariana – Anno 2020.\n\nInterventi in italiano e in francese.",
-        attendance_mode=AttendanceMode.HYBRID, venue_id=venues["anci"].id,
-        online_url="https://meet.jit.si/profile-anci-piemonte-acal", capacity=60,
+        attendance_mode=AttendanceMode.HYBRID,
+        venue_id=venues["anci"].id,
+        online_url="https://meet.jit.si/profile-anci-piemonte-acal",
+        capacity=60,
         themes=["Cooperazione decentrata", "Africa subsahariana", "PROFILE"],
         partners=["acal", "regione", "csp"],
     )
@@ -209,13 +277,18 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
     show_start = today - timedelta(days=10)
     show_end = today + timedelta(days=32)
     events["mostra"] = event(
-        "mostra-comuni-piemontesi-cooperazione", "Comuni piemontesi nel mondo: esperienze di cooperazione decentrata",
-        "mostra", rome_datetime(show_start, time(0)), rome_datetime(show_end + timedelta(days=1), time(0)),
-        all_day=True, opening_hours="Da lunedì a venerdì, 9–17; ingresso libero",
+        "mostra-comuni-piemontesi-cooperazione",
+        "Comuni piemontesi nel mondo: esperienze di cooperazione decentrata",
+        "mostra",
+        rome_datetime(show_start, time(0)),
+        rome_datetime(show_end + timedelta(days=1), time(0)),
+        all_day=True,
+        opening_hours="Da lunedì a venerdì, 9–17; ingresso libero",
         summary="Fotografie e racconti dei partenariati tra comuni piemontesi e comunità locali in Africa, "
         "America Latina ed Europa orientale.",
         description="Una mostra nata dalla mappatura delle esperienze piemontesi di cooperazione promossa dalla Consulta.",
-        venue_id=venues["lascaris"].id, themes=["Cooperazione decentrata", "Sensibilizzazione"],
+        venue_id=venues["lascaris"].id,
+        themes=["Cooperazione decentrata", "Sensibilizzazione"],
         partners=["regione", "cop"],
     )
 
@@ -224,13 +297,18 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
     events["corso"] = event(
         "percorso-formativo-progettare-cooperazione-decentrata",
         "Percorso formativo: progettare la cooperazione decentrata",
-        "corso", _at(course_start, 14, 30), _at(course_start + timedelta(days=21), 17, 30),
+        "corso",
+        _at(course_start, 14, 30),
+        _at(course_start + timedelta(days=21), 17, 30),
         summary="Quattro lezioni per amministratori e funzionari comunali: dai bandi regionali ai programmi UE.",
         description="Il percorso è rivolto a sindaci, assessori, consiglieri e funzionari dei comuni piemontesi "
         "che vogliono avviare o rafforzare un progetto di cooperazione. È rilasciato un attestato di frequenza.",
-        attendance_mode=AttendanceMode.HYBRID, venue_id=venues["anci"].id,
-        online_url="https://meet.jit.si/percorso-formativo-anci-piemonte", capacity=25,
-        themes=["Formazione", "Politiche europee", "Cooperazione decentrata"], partners=["regione"],
+        attendance_mode=AttendanceMode.HYBRID,
+        venue_id=venues["anci"].id,
+        online_url="https://meet.jit.si/percorso-formativo-anci-piemonte",
+        capacity=25,
+        themes=["Formazione", "Politiche europee", "Cooperazione decentrata"],
+        partners=["regione"],
     )
     lessons = [
         ("Lezione 1 – La cooperazione decentrata: attori e strumenti", "regione", None),
@@ -240,61 +318,109 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
     ]
     for week, (title, speaker, where) in enumerate(lessons):
         day = course_start + timedelta(days=7 * week)
-        db.session.add(EventSession(
-            event=events["corso"], position=week, title=title, starts_at=_at(day, 14, 30), ends_at=_at(day, 17, 30),
-            online_url="https://meet.jit.si/percorso-formativo-anci-piemonte" if where == "online" else None,
-            description="Lezione solo online." if where == "online" else None,
-            speakers=[speakers[speaker]],
-        ))
+        db.session.add(
+            EventSession(
+                event=events["corso"],
+                position=week,
+                title=title,
+                starts_at=_at(day, 14, 30),
+                ends_at=_at(day, 17, 30),
+                online_url="https://meet.jit.si/percorso-formativo-anci-piemonte" if where == "online" else None,
+                description="Lezione solo online." if where == "online" else None,
+                speakers=[speakers[speaker]],
+            )
+        )
 
     # The agenda of the 2nd incontro.
     agenda = [
         (0, 15, 0, 15, 15, "Saluti e introduzione", ["presidente"]),
-        (1, 15, 15, 16, 0, "COP – Consorzio Ong Piemontesi: dal coordinamento politico all'accompagnamento degli enti locali", ["cop"]),
+        (
+            1,
+            15,
+            15,
+            16,
+            0,
+            "COP – Consorzio Ong Piemontesi: dal coordinamento politico all'accompagnamento degli enti locali",
+            ["cop"],
+        ),
         (2, 16, 0, 16, 45, "Januaforum / RAIL: «Muovi la Liguria, cambia il mondo»", ["januaforum", "rail"]),
         (3, 16, 45, 17, 30, "Dibattito con i comuni", []),
     ]
     for position, h1, m1, h2, m2, title, who in agenda:
-        db.session.add(EventSession(
-            event=events["incontro-2"], position=position, title=title,
-            starts_at=_at(second, h1, m1), ends_at=_at(second, h2, m2), speakers=[speakers[s] for s in who],
-        ))
-    db.session.add(EventSession(
-        event=events["profile"], position=0, title="Il progetto PROFILE: obiettivi e partner",
-        starts_at=_at(profile_day, 11), ends_at=_at(profile_day, 12), speakers=[speakers["acal"], speakers["presidente"]],
-    ))
-    db.session.add(EventSession(
-        event=events["profile"], position=1, title="Domande dei comuni piemontesi",
-        starts_at=_at(profile_day, 12), ends_at=_at(profile_day, 13),
-    ))
+        db.session.add(
+            EventSession(
+                event=events["incontro-2"],
+                position=position,
+                title=title,
+                starts_at=_at(second, h1, m1),
+                ends_at=_at(second, h2, m2),
+                speakers=[speakers[s] for s in who],
+            )
+        )
+    db.session.add(
+        EventSession(
+            event=events["profile"],
+            position=0,
+            title="Il progetto PROFILE: obiettivi e partner",
+            starts_at=_at(profile_day, 11),
+            ends_at=_at(profile_day, 12),
+            speakers=[speakers["acal"], speakers["presidente"]],
+        )
+    )
+    db.session.add(
+        EventSession(
+            event=events["profile"],
+            position=1,
+            title="Domande dei comuni piemontesi",
+            starts_at=_at(profile_day, 12),
+            ends_at=_at(profile_day, 13),
+        )
+    )
 
     # A past seminar with materials, a cancelled meeting, and a draft nobody outside sees.
     seminar_day = _weekday_on_or_after(today - timedelta(days=70), 4)
     events["seminario"] = event(
-        "seminario-programmi-tematici-ue", "Seminario: i programmi tematici UE per i comuni",
-        "corso", _at(seminar_day, 9, 30), _at(seminar_day, 13),
+        "seminario-programmi-tematici-ue",
+        "Seminario: i programmi tematici UE per i comuni",
+        "corso",
+        _at(seminar_day, 9, 30),
+        _at(seminar_day, 13),
         summary="Panoramica dei programmi europei accessibili agli enti locali.",
-        venue_id=venues["alessandria"].id, capacity=30, themes=["Politiche europee", "Formazione"],
+        venue_id=venues["alessandria"].id,
+        capacity=30,
+        themes=["Politiche europee", "Formazione"],
     )
     cancelled_day = _weekday_on_or_after(today + timedelta(days=6), 4)
     events["annullato"] = event(
-        "incontro-comuni-cuneese-cooperazione", "Incontro con i comuni del Cuneese sulla cooperazione internazionale",
-        "incontro", _at(cancelled_day, 17), _at(cancelled_day, 19),
+        "incontro-comuni-cuneese-cooperazione",
+        "Incontro con i comuni del Cuneese sulla cooperazione internazionale",
+        "incontro",
+        _at(cancelled_day, 17),
+        _at(cancelled_day, 19),
         summary="Presentazione della Consulta agli amministratori della provincia di Cuneo.",
-        venue_id=venues["cuneo"].id, capacity=50, themes=["Cooperazione decentrata"],
+        venue_id=venues["cuneo"].id,
+        capacity=50,
+        themes=["Cooperazione decentrata"],
     )
     draft_day = today + timedelta(days=60)
     events["bozza"] = event(
-        "terzo-incontro-coordinamenti-bozza", "Esperienze di coordinamenti territoriali: terzo incontro (in preparazione)",
-        "incontro", _at(draft_day, 15), _at(draft_day, 17), series_id=cycle.id,
+        "terzo-incontro-coordinamenti-bozza",
+        "Esperienze di coordinamenti territoriali: terzo incontro (in preparazione)",
+        "incontro",
+        _at(draft_day, 15),
+        _at(draft_day, 17),
+        series_id=cycle.id,
         venue_id=venues["lascaris"].id,
     )
 
     for key, item in events.items():
         if key != "bozza":
             services.publish_event(item)
-    services.cancel_event(events["annullato"], "Rinviato a data da destinarsi per la concomitanza con il Consiglio "
-                          "regionale: i comuni iscritti saranno avvisati della nuova data.")
+    services.cancel_event(
+        events["annullato"],
+        "Rinviato a data da destinarsi per la concomitanza con il Consiglio "
+        "regionale: i comuni iscritti saranno avvisati della nuova data.",
+    )
 
     for event_key, title, url in [
         ("consulta-passata", "Verbale della riunione", "https://www.anci.piemonte.it/"),

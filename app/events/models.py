@@ -100,9 +100,7 @@ class Speaker(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     #: Role within the organization, e.g. "Presidente" or "Sindaco di Pinerolo".
     role: Mapped[str | None] = mapped_column(String(200))
-    organization_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organizations.id", ondelete="SET NULL"), index=True
-    )
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"), index=True)
 
     organization: Mapped[Organization | None] = relationship(back_populates="speakers")
 
@@ -122,9 +120,7 @@ class Venue(db.Model):
 
     __table_args__ = (
         CheckConstraint("latitude IS NULL OR (latitude >= -90 AND latitude <= 90)", name="latitude_range"),
-        CheckConstraint(
-            "longitude IS NULL OR (longitude >= -180 AND longitude <= 180)", name="longitude_range"
-        ),
+        CheckConstraint("longitude IS NULL OR (longitude >= -180 AND longitude <= 180)", name="longitude_range"),
         CheckConstraint("(latitude IS NULL) = (longitude IS NULL)", name="coordinates_pair"),
     )
 
@@ -377,9 +373,7 @@ class Material(db.Model):
 
     event: Mapped[Event] = relationship(back_populates="materials")
 
-    __table_args__ = (
-        CheckConstraint("(url IS NULL) <> (stored_name IS NULL)", name="link_or_file"),
-    )
+    __table_args__ = (CheckConstraint("(url IS NULL) <> (stored_name IS NULL)", name="link_or_file"),)
 
     @property
     def is_file(self) -> bool:

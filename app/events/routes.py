@@ -132,9 +132,7 @@ def month_calendar():
 def series_detail(slug: str):
     series = db.first_or_404(select(Series).where(Series.slug == slug))
     events = [e for e in series.events if e.status in PUBLIC_STATUSES]
-    return render_template(
-        "events/series.html", series=series, events=events, numbers=services.series_numbers(events)
-    )
+    return render_template("events/series.html", series=series, events=events, numbers=services.series_numbers(events))
 
 
 @bp.get("/materiali/<int:material_id>/<path:filename>")
@@ -156,9 +154,7 @@ def material_file(material_id: int, filename: str):
 def type_styles():
     """Badge colours of the event types as a stylesheet: no inline styles, so a strict CSP holds."""
     types = db.session.scalars(select(EventType)).all()
-    response = current_app.response_class(
-        render_template("events/types.css", types=types), mimetype="text/css"
-    )
+    response = current_app.response_class(render_template("events/types.css", types=types), mimetype="text/css")
     response.cache_control.max_age = 300
     response.cache_control.public = True
     return response

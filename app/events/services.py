@@ -122,9 +122,7 @@ def public_events_query(filters: EventFilters | None = None, *, when: str = "upc
 
 
 def get_public_event(slug: str) -> Event | None:
-    return db.session.scalar(
-        select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES))
-    )
+    return db.session.scalar(select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES)))
 
 
 def load_programme(event: Event) -> Event:
@@ -170,9 +168,7 @@ def upcoming_by_type(limit_per_type: int = 3) -> list[tuple[EventType, list[Even
     types = db.session.scalars(select(EventType).order_by(EventType.position, EventType.label)).all()
     grouped = []
     for event_type in types:
-        events = db.session.scalars(
-            public_events_query(EventFilters(type=event_type.slug)).limit(limit_per_type)
-        ).all()
+        events = db.session.scalars(public_events_query(EventFilters(type=event_type.slug)).limit(limit_per_type)).all()
         if events:
             grouped.append((event_type, list(events)))
     return grouped
@@ -297,8 +293,12 @@ def _apply(event: Event, data: EventInput) -> None:
     event.registration_opens_at = data.registration_opens_at
     event.registration_closes_at = data.registration_closes_at
     event.themes = themes_by_name(data.theme_names)
-    links = [EventOrganization(organization_id=i, role=OrganizationRole.ORGANIZER) for i in dict.fromkeys(data.organizer_ids)]
-    links += [EventOrganization(organization_id=i, role=OrganizationRole.PARTNER) for i in dict.fromkeys(data.partner_ids)]
+    links = [
+        EventOrganization(organization_id=i, role=OrganizationRole.ORGANIZER) for i in dict.fromkeys(data.organizer_ids)
+    ]
+    links += [
+        EventOrganization(organization_id=i, role=OrganizationRole.PARTNER) for i in dict.fromkeys(data.partner_ids)
+    ]
     event.organization_links = links
 
 
@@ -372,9 +372,21 @@ def duplicate_event(event: Event) -> Event:
         sequence=0,
     )
     for column in (
-        "type_id", "series_id", "summary", "description_html", "starts_at", "ends_at", "all_day",
-        "opening_hours", "attendance_mode", "venue_id", "online_url", "capacity",
-        "registration_required", "registration_opens_at", "registration_closes_at",
+        "type_id",
+        "series_id",
+        "summary",
+        "description_html",
+        "starts_at",
+        "ends_at",
+        "all_day",
+        "opening_hours",
+        "attendance_mode",
+        "venue_id",
+        "online_url",
+        "capacity",
+        "registration_required",
+        "registration_opens_at",
+        "registration_closes_at",
     ):
         setattr(copy, column, getattr(event, column))
     copy.themes = list(event.themes)
@@ -383,8 +395,14 @@ def duplicate_event(event: Event) -> Event:
     ]
     copy.sessions = [
         EventSession(
-            position=s.position, title=s.title, description=s.description, starts_at=s.starts_at,
-            ends_at=s.ends_at, venue_id=s.venue_id, online_url=s.online_url, speakers=list(s.speakers),
+            position=s.position,
+            title=s.title,
+            description=s.description,
+            starts_at=s.starts_at,
+            ends_at=s.ends_at,
+            venue_id=s.venue_id,
+            online_url=s.online_url,
+            speakers=list(s.speakers),
         )
         for s in event.sessions
     ]
@@ -418,9 +436,12 @@ class SessionInput:
     speaker_ids: list[int] = field(default_factory=list)
 
 
-def _apply_session(session: EventSession, data: SessionInput) -> None:
+def _check_session_input(data: SessionInput) -> None:
     if data.ends_at is not None and data.ends_at <= data.starts_at:
         raise EventError("La fine deve essere successiva all'inizio.")
+
+
+def _apply_session(session: EventSession, data: SessionInput) -> None:
     session.title = data.title.strip()
     session.description = (data.description or "").strip() or None
     session.starts_at = data.starts_at
@@ -436,14 +457,17 @@ def add_session(event: Event, data: SessionInput) -> EventSession:
     position = db.session.scalar(
         select(func.coalesce(func.max(EventSession.position) + 1, 0)).where(EventSession.event_id == event.id)
     )
-    session = EventSession(event=event, position=position)
-    _apply_session(session, data)
+    _check_session_input(data)
+    session = EventSession(event_id=event.id, position=position)
     db.session.add(session)
+    _apply_session(session, data)
     db.session.commit()
+    db.session.refresh(event)
     return session
 
 
 def update_session(session: EventSession, data: SessionInput) -> EventSession:
+    _check_session_input(data)
     before = (session.starts_at, session.ends_at, session.venue_id, session.online_url)
     _apply_session(session, data)
     if (session.starts_at, session.ends_at, session.venue_id, session.online_url) != before:
@@ -465,9 +489,9 @@ def move_session(session: EventSession, offset: int) -> None:
     if not 0 <= other_index < len(siblings):
         return
     other = siblings[other_index]
-    # Three steps so the (event, position) unique constraint holds at every flush.
+    # Three steps through a free position, so the (event, position) unique constraint holds at every flush.
     a, b = session.position, other.position
-    session.position = -1 - a
+    session.position = max(s.position for s in siblings) + 1
     db.session.flush()
     other.position = a
     db.session.flush()
@@ -479,8 +503,22 @@ def move_session(session: EventSession, offset: int) -> None:
 
 #: Extensions organizers may upload: documents, slides, sheets, images, archives.
 MATERIAL_EXTENSIONS = {
-    "pdf", "doc", "docx", "odt", "ppt", "pptx", "odp", "xls", "xlsx", "ods", "csv", "txt",
-    "jpg", "jpeg", "png", "zip",
+    "pdf",
+    "doc",
+    "docx",
+    "odt",
+    "ppt",
+    "pptx",
+    "odp",
+    "xls",
+    "xlsx",
+    "ods",
+    "csv",
+    "txt",
+    "jpg",
+    "jpeg",
+    "png",
+    "zip",
 }
 
 
@@ -542,5 +580,7 @@ def organizations_by_ids(ids: list[int]) -> list[Organization]:
 
 def upcoming_public_count() -> int:
     return db.session.scalar(
-        select(func.count()).select_from(Event).where(and_(Event.status == EventStatus.PUBLISHED, Event.ends_at > utcnow()))
+        select(func.count())
+        .select_from(Event)
+        .where(and_(Event.status == EventStatus.PUBLISHED, Event.ends_at > utcnow()))
     )

@@ -20,6 +20,7 @@ from wtforms import (
     TimeField,
     URLField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.events.models import AttendanceMode, Event
@@ -38,7 +39,11 @@ def optional_int(value):
 
 
 def _url_validators():
-    return [Optional(), Length(max=500), URL(require_tld=True, message=_l("Inserisci un indirizzo web completo (https://…)."))]
+    return [
+        Optional(),
+        Length(max=500),
+        URL(require_tld=True, message=_l("Inserisci un indirizzo web completo (https://…).")),
+    ]
 
 
 def _strip(value):
@@ -60,43 +65,70 @@ class EventForm(BaseForm):
     title = StringField(_l("Titolo"), validators=[DataRequired(REQUIRED), Length(max=200)])
     slug = StringField(
         _l("Indirizzo della pagina (slug)"),
-        validators=[Optional(), Length(max=120), Regexp(SLUG_RE, message=_l("Solo lettere minuscole, cifre e trattini."))],
+        validators=[
+            Optional(),
+            Length(max=120),
+            Regexp(SLUG_RE, message=_l("Solo lettere minuscole, cifre e trattini.")),
+        ],
         description=_l("Lascia vuoto per ricavarlo dal titolo."),
     )
     type_id = SelectField(_l("Tipo"), coerce=int, validators=[DataRequired(REQUIRED)])
     series_id = SelectField(_l("Serie"), coerce=optional_int, validators=[Optional()])
-    summary = TextAreaField(_l("Sintesi"), validators=[Optional(), Length(max=500)],
-                            description=_l("Una o due frasi per elenchi e anteprime."))
+    summary = TextAreaField(
+        _l("Sintesi"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("Una o due frasi per elenchi e anteprime."),
+    )
     description = TextAreaField(
         _l("Descrizione"),
         validators=[Optional(), Length(max=50000)],
-        description=_l("Testo semplice (una riga vuota separa i paragrafi) o HTML essenziale: grassetto, elenchi, link."),
+        description=_l(
+            "Testo semplice (una riga vuota separa i paragrafi) o HTML essenziale: grassetto, elenchi, link."
+        ),
     )
     all_day = BooleanField(_l("Tutto il giorno (per esempio una mostra)"))
     start_date = DateField(_l("Data di inizio"), validators=[DataRequired(_l("Inserisci una data valida."))])
     start_time = TimeField(_l("Ora di inizio"), validators=[Optional()])
     end_date = DateField(_l("Data di fine"), validators=[DataRequired(_l("Inserisci una data valida."))])
     end_time = TimeField(_l("Ora di fine"), validators=[Optional()])
-    opening_hours = StringField(_l("Orari di apertura"), validators=[Optional(), Length(max=300)],
-                                description=_l("Per le mostre, ad esempio: da lunedì a venerdì, 9–17."))
+    opening_hours = StringField(
+        _l("Orari di apertura"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("Per le mostre, ad esempio: da lunedì a venerdì, 9–17."),
+    )
     attendance_mode = SelectField(
         _l("Modalità"),
         choices=[
-            (AttendanceMode.IN_PERSON.value, _l("In presenza")),
-            (AttendanceMode.ONLINE.value, _l("Online")),
-            (AttendanceMode.HYBRID.value, _l("In presenza e online")),
+            SelectChoice(AttendanceMode.IN_PERSON.value, _l("In presenza")),
+            SelectChoice(AttendanceMode.ONLINE.value, _l("Online")),
+            SelectChoice(AttendanceMode.HYBRID.value, _l("In presenza e online")),
         ],
     )
     venue_id = SelectField(_l("Luogo"), coerce=optional_int, validators=[Optional()])
     online_url = URLField(_l("Link per collegarsi"), validators=_url_validators())
-    capacity = IntegerField(_l("Posti disponibili"), validators=[Optional(), NumberRange(min=1, max=100000, message=_l("Indica un numero di posti tra 1 e 100000."))],
-                            description=_l("Lascia vuoto se non c'è limite."))
+    capacity = IntegerField(
+        _l("Posti disponibili"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=100000, message=_l("Indica un numero di posti tra 1 e 100000.")),
+        ],
+        description=_l("Lascia vuoto se non c'è limite."),
+    )
     registration_required = BooleanField(_l("Richiede iscrizione"))
-    registration_opens_at = DateTimeLocalField(_l("Apertura iscrizioni"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
-    registration_closes_at = DateTimeLocalField(_l("Chiusura iscrizioni"), validators=[Optional()], format="%Y-%m-%dT%H:%M",
-                                                description=_l("Lascia vuoto per chiuderle all'inizio dell'evento."))
-    themes = StringField(_l("Temi"), validators=[Optional(), Length(max=500)],
-                         description=_l("Separati da virgole, ad esempio: cooperazione decentrata, Africa."))
+    registration_opens_at = DateTimeLocalField(
+        _l("Apertura iscrizioni"), validators=[Optional()], format="%Y-%m-%dT%H:%M"
+    )
+    registration_closes_at = DateTimeLocalField(
+        _l("Chiusura iscrizioni"),
+        validators=[Optional()],
+        format="%Y-%m-%dT%H:%M",
+        description=_l("Lascia vuoto per chiuderle all'inizio dell'evento."),
+    )
+    themes = StringField(
+        _l("Temi"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("Separati da virgole, ad esempio: cooperazione decentrata, Africa."),
+    )
     organizer_ids = SelectMultipleField(_l("Organizzato da"), coerce=int, validators=[Optional()])
     partner_ids = SelectMultipleField(_l("Partner"), coerce=int, validators=[Optional()])
 
@@ -218,8 +250,11 @@ class SessionForm(BaseForm):
 
 
 class MaterialForm(BaseForm):
-    title = StringField(_l("Titolo"), validators=[Optional(), Length(max=200)],
-                        description=_l("Per esempio: Presentazione del COP (PDF)."))
+    title = StringField(
+        _l("Titolo"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Per esempio: Presentazione del COP (PDF)."),
+    )
     url = URLField(_l("Link"), validators=_url_validators())
     file = FileField(_l("Oppure un file"))
 
@@ -243,8 +278,11 @@ class ReasonForm(BaseForm):
 
 
 class NoteForm(BaseForm):
-    note = TextAreaField(_l("Nota per i partecipanti"), validators=[Optional(), Length(max=2000)],
-                         description=_l("Per esempio: la nuova data sarà comunicata a breve."))
+    note = TextAreaField(
+        _l("Nota per i partecipanti"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Per esempio: la nuova data sarà comunicata a breve."),
+    )
 
 
 class ConfirmForm(FlaskForm):
@@ -256,20 +294,40 @@ class ConfirmForm(FlaskForm):
 
 class SeriesForm(BaseForm):
     title = StringField(_l("Titolo"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    slug = StringField(_l("Indirizzo (slug)"), validators=[Optional(), Length(max=120), Regexp(SLUG_RE, message=_l("Solo lettere minuscole, cifre e trattini."))],
-                       description=_l("Lascia vuoto per ricavarlo dal titolo."))
-    item_label = StringField(_l("Nome di ogni appuntamento"), default="incontro",
-                             validators=[DataRequired(REQUIRED), Length(max=40)],
-                             description=_l("Compare nella numerazione: «2° incontro»."))
+    slug = StringField(
+        _l("Indirizzo (slug)"),
+        validators=[
+            Optional(),
+            Length(max=120),
+            Regexp(SLUG_RE, message=_l("Solo lettere minuscole, cifre e trattini.")),
+        ],
+        description=_l("Lascia vuoto per ricavarlo dal titolo."),
+    )
+    item_label = StringField(
+        _l("Nome di ogni appuntamento"),
+        default="incontro",
+        validators=[DataRequired(REQUIRED), Length(max=40)],
+        description=_l("Compare nella numerazione: «2° incontro»."),
+    )
     description = TextAreaField(_l("Descrizione"), validators=[Optional(), Length(max=5000)])
 
 
 class EventTypeForm(BaseForm):
     label = StringField(_l("Nome"), validators=[DataRequired(REQUIRED), Length(max=80)])
-    slug = StringField(_l("Codice (slug)"), validators=[DataRequired(REQUIRED), Length(max=40), Regexp(SLUG_RE, message=_l("Solo lettere minuscole, cifre e trattini."))],
-                       description=_l("Compare negli indirizzi dei calendari: /calendario/<codice>.ics"))
-    color = StringField(_l("Colore"), default="#0066cc",
-                        validators=[DataRequired(REQUIRED), Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Un colore nella forma #rrggbb."))])
+    slug = StringField(
+        _l("Codice (slug)"),
+        validators=[
+            DataRequired(REQUIRED),
+            Length(max=40),
+            Regexp(SLUG_RE, message=_l("Solo lettere minuscole, cifre e trattini.")),
+        ],
+        description=_l("Compare negli indirizzi dei calendari: /calendario/<codice>.ics"),
+    )
+    color = StringField(
+        _l("Colore"),
+        default="#0066cc",
+        validators=[DataRequired(REQUIRED), Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Un colore nella forma #rrggbb."))],
+    )
     requires_registration = BooleanField(_l("Di norma richiede iscrizione"), default=True)
     default_capacity = IntegerField(_l("Posti predefiniti"), validators=[Optional(), NumberRange(min=1, max=100000)])
     position = IntegerField(_l("Ordine"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
@@ -284,9 +342,12 @@ class SpeakerForm(BaseForm):
 class OrganizationForm(BaseForm):
     name = StringField(_l("Nome"), validators=[DataRequired(REQUIRED), Length(max=200)])
     acronym = StringField(_l("Sigla"), validators=[Optional(), Length(max=40)])
-    country = StringField(_l("Paese (codice ISO)"), default="IT",
-                          validators=[DataRequired(REQUIRED), Regexp(r"^[A-Za-z]{2}$", message=_l("Due lettere, ad esempio IT o BJ."))],
-                          filters=[lambda v: v.upper() if isinstance(v, str) else v])
+    country = StringField(
+        _l("Paese (codice ISO)"),
+        default="IT",
+        validators=[DataRequired(REQUIRED), Regexp(r"^[A-Za-z]{2}$", message=_l("Due lettere, ad esempio IT o BJ."))],
+        filters=[lambda v: v.upper() if isinstance(v, str) else v],
+    )
     website = URLField(_l("Sito web"), validators=_url_validators())
     description = TextAreaField(_l("Descrizione"), validators=[Optional(), Length(max=5000)])
 
@@ -295,9 +356,16 @@ class VenueForm(BaseForm):
     name = StringField(_l("Nome"), validators=[DataRequired(REQUIRED), Length(max=200)])
     address = StringField(_l("Indirizzo"), validators=[Optional(), Length(max=300)])
     comune = StringField(_l("Comune"), validators=[Optional(), Length(max=120)])
-    latitude = FloatField(_l("Latitudine"), validators=[Optional(), NumberRange(min=-90, max=90, message=_l("Tra -90 e 90."))])
-    longitude = FloatField(_l("Longitudine"), validators=[Optional(), NumberRange(min=-180, max=180, message=_l("Tra -180 e 180."))])
+    latitude = FloatField(
+        _l("Latitudine"), validators=[Optional(), NumberRange(min=-90, max=90, message=_l("Tra -90 e 90."))]
+    )
+    longitude = FloatField(
+        _l("Longitudine"), validators=[Optional(), NumberRange(min=-180, max=180, message=_l("Tra -180 e 180."))]
+    )
 
-    def validate_longitude(self, field):
-        if (field.data is None) != (self.latitude.data is None):
-            raise ValidationError(_l("Indica entrambe le coordinate o nessuna."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and (self.latitude.data is None) != (self.longitude.data is None):
+            self.longitude.errors.append(_l("Indica entrambe le coordinate o nessuna."))
+            return False
+        return valid

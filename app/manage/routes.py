@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from wtforms.fields.choices import SelectChoice
 
 from app.events import services
 from app.events.models import (
@@ -39,8 +40,8 @@ def require_login():
 
 def _choices(model, label_attr="name", order=None, empty=None):
     rows = db.session.scalars(select(model).order_by(order if order is not None else getattr(model, label_attr)))
-    choices = [(row.id, getattr(row, label_attr)) for row in rows]
-    return ([("", empty)] if empty is not None else []) + choices
+    choices = [SelectChoice(row.id, getattr(row, label_attr)) for row in rows]
+    return ([SelectChoice("", empty)] if empty is not None else []) + choices
 
 
 def _event_form(form: forms.EventForm) -> forms.EventForm:
@@ -213,7 +214,7 @@ def event_postpone(event_id: int):
 
 def _session_form(form: forms.SessionForm) -> forms.SessionForm:
     form.speaker_ids.choices = [
-        (s.id, f"{s.name} ({s.organization.acronym or s.organization.name})" if s.organization else s.name)
+        SelectChoice(s.id, f"{s.name} ({s.organization.acronym or s.organization.name})" if s.organization else s.name)
         for s in db.session.scalars(select(Speaker).order_by(Speaker.name))
     ]
     form.venue_id.choices = _choices(Venue, "full_address", Venue.name, empty=_("— quello dell'evento —"))
@@ -343,17 +344,53 @@ class Catalogue:
 
 
 CATALOGUES = {
-    "serie": Catalogue(Series, forms.SeriesForm, _l("Serie"), _l("serie"),
-                       (("title", _l("Titolo")), ("item_label", _l("Appuntamento"))), Series.title, slug_from="title"),
-    "tipi": Catalogue(EventType, forms.EventTypeForm, _l("Tipi di evento"), _l("tipo"),
-                      (("label", _l("Nome")), ("slug", _l("Codice")), ("color", _l("Colore")), ("default_capacity", _l("Posti predefiniti"))),
-                      EventType.position, admin_only=True),
-    "relatori": Catalogue(Speaker, forms.SpeakerForm, _l("Relatori"), _l("relatore"),
-                          (("name", _l("Nome")), ("role", _l("Ruolo")), ("organization", _l("Organizzazione"))), Speaker.name),
-    "organizzazioni": Catalogue(Organization, forms.OrganizationForm, _l("Organizzazioni"), _l("organizzazione"),
-                                (("name", _l("Nome")), ("acronym", _l("Sigla")), ("country", _l("Paese"))), Organization.name),
-    "luoghi": Catalogue(Venue, forms.VenueForm, _l("Luoghi"), _l("luogo"),
-                        (("name", _l("Nome")), ("address", _l("Indirizzo")), ("comune", _l("Comune"))), Venue.name),
+    "serie": Catalogue(
+        Series,
+        forms.SeriesForm,
+        _l("Serie"),
+        _l("serie"),
+        (("title", _l("Titolo")), ("item_label", _l("Appuntamento"))),
+        Series.title,
+        slug_from="title",
+    ),
+    "tipi": Catalogue(
+        EventType,
+        forms.EventTypeForm,
+        _l("Tipi di evento"),
+        _l("tipo"),
+        (
+            ("label", _l("Nome")),
+            ("slug", _l("Codice")),
+            ("color", _l("Colore")),
+            ("default_capacity", _l("Posti predefiniti")),
+        ),
+        EventType.position,
+        admin_only=True,
+    ),
+    "relatori": Catalogue(
+        Speaker,
+        forms.SpeakerForm,
+        _l("Relatori"),
+        _l("relatore"),
+        (("name", _l("Nome")), ("role", _l("Ruolo")), ("organization", _l("Organizzazione"))),
+        Speaker.name,
+    ),
+    "organizzazioni": Catalogue(
+        Organization,
+        forms.OrganizationForm,
+        _l("Organizzazioni"),
+        _l("organizzazione"),
+        (("name", _l("Nome")), ("acronym", _l("Sigla")), ("country", _l("Paese"))),
+        Organization.name,
+    ),
+    "luoghi": Catalogue(
+        Venue,
+        forms.VenueForm,
+        _l("Luoghi"),
+        _l("luogo"),
+        (("name", _l("Nome")), ("address", _l("Indirizzo")), ("comune", _l("Comune"))),
+        Venue.name,
+    ),
 }
 
 
@@ -376,7 +413,9 @@ def _prepare(form):
 def catalogue_list(kind: str):
     catalogue = _catalogue(kind)
     rows = db.session.scalars(select(catalogue.model).order_by(catalogue.order)).all()
-    return render_template("manage/catalogue_list.html", kind=kind, catalogue=catalogue, rows=rows, confirm=forms.ConfirmForm())
+    return render_template(
+        "manage/catalogue_list.html", kind=kind, catalogue=catalogue, rows=rows, confirm=forms.ConfirmForm()
+    )
 
 
 def _save(catalogue: Catalogue, form, row):
@@ -401,8 +440,14 @@ def catalogue_create(kind: str):
             flash(_("Salvato."), "success")
             return redirect(url_for("manage.catalogue_list", kind=kind), code=303)
         flash(_("Esiste già un elemento con lo stesso nome o codice."), "danger")
-    return render_template("manage/catalogue_form.html", kind=kind, catalogue=catalogue, form=form, row=None,
-                           comuni=comuni_names() if kind == "luoghi" else []), _status(form)
+    return render_template(
+        "manage/catalogue_form.html",
+        kind=kind,
+        catalogue=catalogue,
+        form=form,
+        row=None,
+        comuni=comuni_names() if kind == "luoghi" else [],
+    ), _status(form)
 
 
 @bp.route("/<any(serie, tipi, relatori, organizzazioni, luoghi):kind>/<int:row_id>", methods=["GET", "POST"])
@@ -415,8 +460,14 @@ def catalogue_edit(kind: str, row_id: int):
             flash(_("Salvato."), "success")
             return redirect(url_for("manage.catalogue_list", kind=kind), code=303)
         flash(_("Esiste già un elemento con lo stesso nome o codice."), "danger")
-    return render_template("manage/catalogue_form.html", kind=kind, catalogue=catalogue, form=form, row=row,
-                           comuni=comuni_names() if kind == "luoghi" else []), _status(form)
+    return render_template(
+        "manage/catalogue_form.html",
+        kind=kind,
+        catalogue=catalogue,
+        form=form,
+        row=row,
+        comuni=comuni_names() if kind == "luoghi" else [],
+    ), _status(form)
 
 
 @bp.post("/<any(serie, tipi, relatori, organizzazioni, luoghi):kind>/<int:row_id>/elimina")

@@ -1,0 +1,163 @@
+"""Fixtures: one app and database per session, emptied between tests; a live server for
+browser tests. The suite runs on SQLite, or on PostgreSQL when TEST_DATABASE_URL is set."""
+
+from __future__ import annotations
+
+import os
+import threading
+from datetime import date, time, timedelta
+
+import pytest
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.auth.models import Role
+from app.auth.services import create_user
+from app.demo.data import seed_event_types
+from app.events import services
+from app.events.models import EventType, Venue
+from app.extensions import db
+from app.timeutil import rome_datetime, today_rome
+
+ORGANIZER_EMAIL = "staff@anci.example"
+ORGANIZER_PASSWORD = "una-password-lunga"
+
+
+def pytest_report_header(config):
+    url = os.environ.get("TEST_DATABASE_URL")
+    return f"database: {'PostgreSQL ' + url.split('@')[-1] if url else 'SQLite (set TEST_DATABASE_URL for PostgreSQL)'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("incontri")
+    database_url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp / 'test.sqlite3'}"
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "BASE_URL": "http://incontri.test",
+            "UPLOAD_FOLDER": str(tmp / "uploads"),
+            "RATELIMIT_ENABLED": False,
+            "WTF_CSRF_ENABLED": True,
+        }
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(app):
+    """Each test starts from the seeded event types and nothing else."""
+    with app.app_context():
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        seed_event_types()
+        yield
+        db.session.rollback()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token_from(response) -> str:
+    import re
+
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', response.get_data(as_text=True))
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def organizer(app):
+    return create_user(ORGANIZER_EMAIL, ORGANIZER_PASSWORD, role=Role.ADMIN, name="Staff")
+
+
+@pytest.fixture
+def logged_in(client, organizer):
+    page = client.get("/accedi")
+    response = client.post(
+        "/accedi",
+        data={"email": ORGANIZER_EMAIL, "password": ORGANIZER_PASSWORD, "csrf_token": csrf_token_from(page)},
+    )
+    assert response.status_code == 303
+    return client
+
+
+@pytest.fixture
+def venue(app):
+    place = Venue(name="Palazzo Lascaris", address="Via Alfieri 15", comune="Torino", latitude=45.07, longitude=7.68)
+    db.session.add(place)
+    db.session.commit()
+    return place
+
+
+@pytest.fixture
+def make_event(app, venue):
+    """Build an event through the service, published unless said otherwise."""
+
+    def make(
+        title="Incontro di prova",
+        type_slug="incontro",
+        day: date | None = None,
+        start=time(10),
+        end=time(12),
+        status="published",
+        **fields,
+    ):
+        day = day or today_rome() + timedelta(days=10)
+        event_type = db.session.scalar(db.select(EventType).where(EventType.slug == type_slug))
+        fields.setdefault("venue_id", venue.id)
+        event = services.create_event(
+            services.EventInput(
+                title=title,
+                type_id=event_type.id,
+                starts_at=fields.pop("starts_at", rome_datetime(day, start)),
+                ends_at=fields.pop("ends_at", rome_datetime(day, end)),
+                **fields,
+            )
+        )
+        if status == "published":
+            services.publish_event(event)
+        elif status == "cancelled":
+            services.publish_event(event)
+            services.cancel_event(event, "Maltempo")
+        return event
+
+    return make
+
+
+class LiveServer:
+    def __init__(self, app):
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    with LiveServer(app) as server:
+        yield server

@@ -44,7 +44,7 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "UPLOAD_FOLDER": str(instance / "uploads"),
         "BABEL_DEFAULT_LOCALE": "it",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Rome",
-        "LANGUAGES": {"it": "Italiano", "en": "English", "fr": "Français"},
+        "LANGUAGES": {"it": "Italiano", "en": "English"},
         "EVENTS_PER_PAGE": 12,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

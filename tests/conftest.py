@@ -16,7 +16,7 @@ from app.auth.services import create_user
 from app.demo.data import seed_event_types
 from app.events import services
 from app.events.models import EventType, Venue
-from app.extensions import db
+from app.extensions import db, limiter
 from app.timeutil import rome_datetime, today_rome
 
 ORGANIZER_EMAIL = "staff@anci.example"
@@ -39,7 +39,6 @@ def app(tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "BASE_URL": "http://incontri.test",
             "UPLOAD_FOLDER": str(tmp / "uploads"),
-            "RATELIMIT_ENABLED": False,
             "WTF_CSRF_ENABLED": True,
         }
     )
@@ -54,7 +53,8 @@ def app(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clean_database(app):
-    """Each test starts from the seeded event types and nothing else."""
+    """Each test starts from the seeded event types and nothing else, with fresh rate limits."""
+    limiter.reset()
     with app.app_context():
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(table.delete())

@@ -27,6 +27,7 @@ from app.events.models import (
     Venue,
 )
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.text import sanitize_html, slugify
 from app.timeutil import month_bounds, utcnow
 
@@ -228,17 +229,17 @@ class EventInput:
 
 def _check_event_input(data: EventInput) -> None:
     if data.ends_at <= data.starts_at:
-        raise EventError("La fine deve essere successiva all'inizio.")
+        raise EventError(_l("La fine deve essere successiva all'inizio."))
     if data.attendance_mode in (AttendanceMode.ONLINE, AttendanceMode.HYBRID) and not data.online_url:
-        raise EventError("Per un evento online o ibrido serve il link per collegarsi.")
+        raise EventError(_l("Per un evento online o ibrido serve il link per collegarsi."))
     if data.attendance_mode in (AttendanceMode.IN_PERSON, AttendanceMode.HYBRID) and not data.venue_id:
-        raise EventError("Per un evento in presenza o ibrido serve il luogo.")
+        raise EventError(_l("Per un evento in presenza o ibrido serve il luogo."))
     if (
         data.registration_opens_at
         and data.registration_closes_at
         and data.registration_closes_at <= data.registration_opens_at
     ):
-        raise EventError("La chiusura delle iscrizioni deve seguire l'apertura.")
+        raise EventError(_l("La chiusura delle iscrizioni deve seguire l'apertura."))
 
 
 def unique_slug(base: str, *, exclude_id: int | None = None) -> str:
@@ -348,7 +349,7 @@ def unpublish_event(event: Event) -> Event:
 def cancel_event(event: Event, reason: str) -> Event:
     reason = (reason or "").strip()
     if not reason:
-        raise EventError("Indica il motivo dell'annullamento.")
+        raise EventError(_l("Indica il motivo dell'annullamento."))
     _set_status(event, EventStatus.CANCELLED)
     event.cancellation_reason = reason
     db.session.commit()
@@ -414,7 +415,7 @@ def duplicate_event(event: Event) -> Event:
 def delete_event(event: Event, upload_folder: str) -> None:
     """Only drafts may be deleted; published events are cancelled instead, so links stay valid."""
     if event.status != EventStatus.DRAFT:
-        raise EventError("Si possono eliminare solo le bozze: un evento pubblicato si annulla.")
+        raise EventError(_l("Si possono eliminare solo le bozze: un evento pubblicato si annulla."))
     stored = [m.stored_name for m in event.materials if m.stored_name]
     db.session.delete(event)
     db.session.commit()
@@ -438,7 +439,7 @@ class SessionInput:
 
 def _check_session_input(data: SessionInput) -> None:
     if data.ends_at is not None and data.ends_at <= data.starts_at:
-        raise EventError("La fine deve essere successiva all'inizio.")
+        raise EventError(_l("La fine deve essere successiva all'inizio."))
 
 
 def _apply_session(session: EventSession, data: SessionInput) -> None:
@@ -533,7 +534,7 @@ def add_material_file(event: Event, title: str, file_storage, upload_folder: str
     original = Path(file_storage.filename or "").name
     extension = original.rsplit(".", 1)[-1].lower() if "." in original else ""
     if extension not in MATERIAL_EXTENSIONS:
-        raise EventError("Tipo di file non ammesso.")
+        raise EventError(_l("Tipo di file non ammesso."))
     folder = Path(upload_folder)
     folder.mkdir(parents=True, exist_ok=True)
     stored_name = f"{secrets.token_hex(16)}.{extension}"
@@ -542,7 +543,7 @@ def add_material_file(event: Event, title: str, file_storage, upload_folder: str
     size = path.stat().st_size
     if size == 0:
         path.unlink()
-        raise EventError("Il file è vuoto.")
+        raise EventError(_l("Il file è vuoto."))
     material = Material(
         event=event,
         title=(title or original).strip()[:200],

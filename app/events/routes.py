@@ -17,6 +17,9 @@ from app.timeutil import ROME, month_bounds, today_rome
 
 bp = Blueprint("events", __name__)
 
+#: Events lasting at least this many days are not repeated in every cell of the month view.
+LONG_EVENT_DAYS = 3
+
 
 def _filter_choices() -> dict:
     return {
@@ -102,8 +105,14 @@ def month_calendar():
     start, end = month_bounds(year, month)
     events = services.events_in_range(start, end)
     weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    # Long events (an exhibition of several weeks) are listed once above the grid and shown
+    # only on their first day, instead of filling every cell they span.
+    long_events = [e for e in events if (e.last_day - e.first_day).days >= LONG_EVENT_DAYS]
     by_day: dict[date, list] = {}
     for event in events:
+        if event in long_events:
+            by_day.setdefault(event.first_day, []).append(event)
+            continue
         first = max(event.first_day, weeks[0][0])
         last = min(event.last_day, weeks[-1][-1])
         day = first
@@ -120,6 +129,7 @@ def month_calendar():
         weeks=weeks,
         by_day=by_day,
         events=events,
+        long_events=long_events,
         today=today,
         prev_month=prev_month,
         next_month=next_month,

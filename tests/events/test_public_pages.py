@@ -141,3 +141,20 @@ def test_language_switch_sets_a_cookie_and_stays_on_site(client):
     assert response.status_code == 303
     assert response.headers["Location"] == "/"
     assert "lang=en" in response.headers["Set-Cookie"]
+
+
+def test_calendar_lists_a_long_exhibition_once_instead_of_in_every_cell(client, make_event):
+    from app.timeutil import rome_datetime
+
+    first = today_rome().replace(day=1)
+    make_event(
+        "Mostra di tre settimane",
+        type_slug="mostra",
+        all_day=True,
+        starts_at=rome_datetime(first, time(0)),
+        ends_at=rome_datetime(first + timedelta(days=21), time(0)),
+    )
+    html = client.get(f"/calendario?anno={first.year}&mese={first.month}").get_data(as_text=True)
+    assert "In corso in questo mese" in html
+    grid = html[html.index("<table") : html.index("</table>")]
+    assert grid.count("Mostra di tre settimane") == 1  # only on its first day

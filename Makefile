@@ -23,6 +23,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d app/translations --statistics
 
+run: export BASE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.installed translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load --if-empty

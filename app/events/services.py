@@ -119,7 +119,10 @@ def public_events_query(filters: EventFilters | None = None, *, when: str = "upc
             )
         )
     order = Event.starts_at.desc() if when == "past" else Event.starts_at.asc()
-    return query.order_by(order, Event.id).options(selectinload(Event.themes))
+    # Lists show themes, series labels and (in the archive) materials: load them in bulk, not per row.
+    return query.order_by(order, Event.id).options(
+        selectinload(Event.themes), selectinload(Event.series), selectinload(Event.materials)
+    )
 
 
 def get_public_event(slug: str) -> Event | None:

@@ -206,3 +206,23 @@ def test_a_post_without_csrf_token_is_refused(logged_in, make_event):
     assert response.status_code == 400
     db.session.expire_all()
     assert db.session.get(Event, event.id).status == EventStatus.PUBLISHED
+
+
+def test_unpublishing_hides_the_event_again(logged_in, make_event):
+    event = make_event("Da ritirare")
+    assert logged_in.get(f"/eventi/{event.slug}").status_code == 200
+    _post(logged_in, f"/gestione/eventi/{event.id}/ritira")
+    assert logged_in.get(f"/eventi/{event.slug}").status_code == 404
+
+
+def test_organizer_adds_a_series_whose_slug_comes_from_the_title(logged_in):
+    from app.events.models import Series
+
+    token = csrf_token_from(logged_in.get("/gestione/serie/nuovo"))
+    response = logged_in.post(
+        "/gestione/serie/nuovo",
+        data={"csrf_token": token, "title": "Esperienze di coordinamenti territoriali", "item_label": "incontro"},
+    )
+    assert response.status_code == 303
+    series = db.session.scalar(db.select(Series))
+    assert series.slug == "esperienze-di-coordinamenti-territoriali"

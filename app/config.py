@@ -6,16 +6,6 @@ import os
 import secrets
 from pathlib import Path
 
-#: Environment variables read at start-up, with their defaults. The README documents each.
-ENV_SETTINGS = (
-    "DATABASE_URL",
-    "SECRET_KEY",
-    "BASE_URL",
-    "RATELIMIT_STORAGE_URI",
-    "MAX_UPLOAD_MB",
-    "ORGANIZATION_NAME",
-)
-
 
 def _instance_secret_key(instance_path: Path) -> str:
     """A development key generated once and kept in instance/, so sessions survive restarts."""

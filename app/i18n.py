@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, redirect, request
 from flask_babel import gettext, lazy_gettext, ngettext
+
+from app.redirects import safe_next_path
 
 __all__ = ["gettext", "lazy_gettext", "ngettext", "select_locale", "bp"]
 
@@ -21,19 +21,9 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect."""
-    if not target:
-        return "/"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return "/"
-    return target
-
-
 @bp.get("/lingua/<code>")
 def set_language(code: str):
-    response = redirect(_safe_next(request.args.get("next")), code=303)
+    response = redirect(safe_next_path(request.args.get("next")), code=303)
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response

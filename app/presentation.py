@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from urllib.parse import quote_plus, urlencode
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, url_for
 from flask_babel import format_date, format_datetime, get_locale
 
 from app.events.models import AttendanceMode, Event, EventStatus
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext
+from app.text import html_to_text
 from app.timeutil import ROME, utcnow
 
 STATUS_LABELS = {
@@ -79,8 +81,6 @@ def map_url(event_or_venue) -> str | None:
         return None
     if venue.latitude is not None and venue.longitude is not None:
         return f"https://www.openstreetmap.org/?mlat={venue.latitude}&mlon={venue.longitude}#map=17/{venue.latitude}/{venue.longitude}"
-    from urllib.parse import quote_plus
-
     return "https://www.openstreetmap.org/search?query=" + quote_plus(venue.full_address)
 
 
@@ -88,23 +88,8 @@ def has_endpoint(name: str) -> bool:
     return name in current_app.view_functions
 
 
-def url_with(**changes) -> str:
-    """The current URL with some query arguments changed (None removes one)."""
-    args = request.args.to_dict()
-    for key, value in changes.items():
-        if value is None:
-            args.pop(key, None)
-        else:
-            args[key] = value
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
-
-
 def calendar_links(event: Event) -> dict[str, str]:
     """One-click 'add to calendar' links for Google Calendar and Outlook."""
-    from urllib.parse import urlencode
-
-    from app.text import html_to_text
-
     page = current_app.config["BASE_URL"] + url_for("events.event_detail", slug=event.slug)
     details = "\n\n".join(part for part in (event.summary, html_to_text(event.description_html)[:1000], page) if part)
     location = event.venue.full_address if event.has_venue else (event.online_url or "")
@@ -151,7 +136,6 @@ def init_app(app: Flask) -> None:
         calendar_links=calendar_links,
         now=utcnow,
         has_endpoint=has_endpoint,
-        url_with=url_with,
         LANGUAGES=app.config["LANGUAGES"],
         ORGANIZATION_NAME=app.config["ORGANIZATION_NAME"],
     )

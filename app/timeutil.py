@@ -20,10 +20,6 @@ def rome_datetime(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=ROME).astimezone(UTC)
 
 
-def to_rome(value: datetime) -> datetime:
-    return value.astimezone(ROME)
-
-
 def rome_day_start(day: date) -> datetime:
     return rome_datetime(day, time(0, 0))
 

@@ -6,8 +6,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.auth.forms import LoginForm
 from app.auth.services import authenticate
 from app.extensions import limiter
-from app.i18n import _safe_next
 from app.i18n import gettext as _
+from app.redirects import safe_next_path
 
 bp = Blueprint("auth", __name__)
 
@@ -23,7 +23,7 @@ def login():
         if user is not None:
             login_user(user, remember=form.remember.data)
             return redirect(
-                _safe_next(request.args.get("next")) if request.args.get("next") else url_for("manage.dashboard"),
+                safe_next_path(request.args.get("next")) if request.args.get("next") else url_for("manage.dashboard"),
                 code=303,
             )
         form.password.errors.append(_("Email o password non corretti."))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar as pycalendar
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
@@ -118,7 +118,7 @@ def month_calendar():
         day = first
         while day <= last:
             by_day.setdefault(day, []).append(event)
-            day = date.fromordinal(day.toordinal() + 1)
+            day += timedelta(days=1)
     prev_month = (year - 1, 12) if month == 1 else (year, month - 1)
     next_month = (year + 1, 1) if month == 12 else (year, month + 1)
     return render_template(

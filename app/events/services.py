@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.events.models import (
@@ -576,15 +576,3 @@ def delete_material(material: Material, upload_folder: str) -> None:
 def event_overview_counts() -> dict[str, int]:
     rows = db.session.execute(select(Event.status, func.count()).group_by(Event.status))
     return {status: count for status, count in rows}
-
-
-def organizations_by_ids(ids: list[int]) -> list[Organization]:
-    return list(db.session.scalars(select(Organization).where(Organization.id.in_(ids)))) if ids else []
-
-
-def upcoming_public_count() -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Event)
-        .where(and_(Event.status == EventStatus.PUBLISHED, Event.ends_at > utcnow()))
-    )

@@ -30,12 +30,22 @@ from app.timeutil import ROME, days, rome_datetime
 
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 REQUIRED = _l("Campo obbligatorio.")
+SLUG_MESSAGE = _l("Solo lettere minuscole, cifre e trattini.")
 
 
 def optional_int(value):
     if value in (None, "", "None"):
         return None
     return int(value)
+
+
+def optional_slug_field(label) -> StringField:
+    """A slug the organizer may leave empty: the service derives it from the title."""
+    return StringField(
+        label,
+        validators=[Optional(), Length(max=120), Regexp(SLUG_RE, message=SLUG_MESSAGE)],
+        description=_l("Lascia vuoto per ricavarlo dal titolo."),
+    )
 
 
 def _url_validators():
@@ -63,15 +73,7 @@ class BaseForm(FlaskForm):
 
 class EventForm(BaseForm):
     title = StringField(_l("Titolo"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    slug = StringField(
-        _l("Indirizzo della pagina (slug)"),
-        validators=[
-            Optional(),
-            Length(max=120),
-            Regexp(SLUG_RE, message=_l("Solo lettere minuscole, cifre e trattini.")),
-        ],
-        description=_l("Lascia vuoto per ricavarlo dal titolo."),
-    )
+    slug = optional_slug_field(_l("Indirizzo della pagina (slug)"))
     type_id = SelectField(_l("Tipo"), coerce=int, validators=[DataRequired(REQUIRED)])
     series_id = SelectField(_l("Serie"), coerce=optional_int, validators=[Optional()])
     summary = TextAreaField(
@@ -294,15 +296,7 @@ class ConfirmForm(FlaskForm):
 
 class SeriesForm(BaseForm):
     title = StringField(_l("Titolo"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    slug = StringField(
-        _l("Indirizzo (slug)"),
-        validators=[
-            Optional(),
-            Length(max=120),
-            Regexp(SLUG_RE, message=_l("Solo lettere minuscole, cifre e trattini.")),
-        ],
-        description=_l("Lascia vuoto per ricavarlo dal titolo."),
-    )
+    slug = optional_slug_field(_l("Indirizzo (slug)"))
     item_label = StringField(
         _l("Nome di ogni appuntamento"),
         default="incontro",
@@ -319,7 +313,7 @@ class EventTypeForm(BaseForm):
         validators=[
             DataRequired(REQUIRED),
             Length(max=40),
-            Regexp(SLUG_RE, message=_l("Solo lettere minuscole, cifre e trattini.")),
+            Regexp(SLUG_RE, message=SLUG_MESSAGE),
         ],
         description=_l("Compare negli indirizzi dei calendari: /calendario/<codice>.ics"),
     )

@@ -54,7 +54,7 @@ def _event_form(form: forms.EventForm) -> forms.EventForm:
     return form
 
 
-def _status(form) -> int:
+def _form_status() -> int:
     """422 for a form sent back with errors, so clients and tests can tell."""
     return 422 if request.method == "POST" else 200
 
@@ -107,22 +107,26 @@ def event_create():
         else:
             flash(_("Evento creato come bozza. Pubblicalo quando è pronto."), "success")
             return redirect(url_for("manage.event_detail", event_id=event.id), code=303)
-    return render_template("manage/event_form.html", form=form, event=None), _status(form)
+    return render_template("manage/event_form.html", form=form, event=None), _form_status()
 
 
 @bp.get("/eventi/<int:event_id>")
 def event_detail(event_id: int):
-    event = _get_event(event_id)
+    return _render_event_detail(_get_event(event_id))
+
+
+def _render_event_detail(event: Event, material_form: forms.MaterialForm | None = None):
+    """The event's management page; a material form sent back with errors is shown as sent."""
     services.load_programme(event)
-    return render_template(
+    page = render_template(
         "manage/event_detail.html",
         event=event,
-        confirm=forms.ConfirmForm(),
         cancel_form=forms.ReasonForm(),
         postpone_form=forms.NoteForm(),
-        material_form=forms.MaterialForm(),
+        material_form=material_form or forms.MaterialForm(),
         series_label=services.series_label(event, services.series_numbers([event]).get(event.id)),
     )
+    return page, 422 if material_form is not None else 200
 
 
 @bp.route("/eventi/<int:event_id>/modifica", methods=["GET", "POST"])
@@ -140,7 +144,7 @@ def event_edit(event_id: int):
         else:
             flash(_("Modifiche salvate."), "success")
             return redirect(url_for("manage.event_detail", event_id=event.id), code=303)
-    return render_template("manage/event_form.html", form=form, event=event), _status(form)
+    return render_template("manage/event_form.html", form=form, event=event), _form_status()
 
 
 def _status_action(event_id: int, action, message: str):
@@ -226,12 +230,11 @@ def session_create(event_id: int):
     event = _get_event(event_id)
     form = _session_form(forms.SessionForm())
     if request.method == "GET":
-        last = event.sessions[-1] if event.sessions else None
-        form.fill_from(last) if last else None
-        if last is None:
+        # A new item usually follows the last one: start from its date, times and speakers.
+        if event.sessions:
+            form.fill_from(event.sessions[-1])
+        else:
             form.date.data = event.first_day
-        form.title.data = None
-        form.description.data = None
     if form.validate_on_submit():
         try:
             services.add_session(event, form.to_input())
@@ -241,7 +244,7 @@ def session_create(event_id: int):
         else:
             flash(_("Voce del programma aggiunta."), "success")
             return redirect(url_for("manage.event_detail", event_id=event.id, _anchor="programma"), code=303)
-    return render_template("manage/session_form.html", form=form, event=event, session=None), _status(form)
+    return render_template("manage/session_form.html", form=form, event=event, session=None), _form_status()
 
 
 def _get_session(event_id: int, session_id: int) -> EventSession:
@@ -266,7 +269,7 @@ def session_edit(event_id: int, session_id: int):
         else:
             flash(_("Voce del programma aggiornata."), "success")
             return redirect(url_for("manage.event_detail", event_id=event_id, _anchor="programma"), code=303)
-    return render_template("manage/session_form.html", form=form, event=session.event, session=session), _status(form)
+    return render_template("manage/session_form.html", form=form, event=session.event, session=session), _form_status()
 
 
 @bp.post("/eventi/<int:event_id>/programma/<int:session_id>/elimina")
@@ -306,16 +309,7 @@ def material_add(event_id: int):
         else:
             flash(_("Materiale aggiunto."), "success")
             return redirect(url_for("manage.event_detail", event_id=event.id, _anchor="materiali"), code=303)
-    services.load_programme(event)
-    return render_template(
-        "manage/event_detail.html",
-        event=event,
-        confirm=forms.ConfirmForm(),
-        cancel_form=forms.ReasonForm(),
-        postpone_form=forms.NoteForm(),
-        material_form=form,
-        series_label=None,
-    ), 422
+    return _render_event_detail(event, material_form=form)
 
 
 @bp.post("/eventi/<int:event_id>/materiali/<int:material_id>/elimina")
@@ -413,9 +407,7 @@ def _prepare(form):
 def catalogue_list(kind: str):
     catalogue = _catalogue(kind)
     rows = db.session.scalars(select(catalogue.model).order_by(catalogue.order)).all()
-    return render_template(
-        "manage/catalogue_list.html", kind=kind, catalogue=catalogue, rows=rows, confirm=forms.ConfirmForm()
-    )
+    return render_template("manage/catalogue_list.html", kind=kind, catalogue=catalogue, rows=rows)
 
 
 def _save(catalogue: Catalogue, form, row):
@@ -432,31 +424,13 @@ def _save(catalogue: Catalogue, form, row):
 
 
 @bp.route("/<any(serie, tipi, relatori, organizzazioni, luoghi):kind>/nuovo", methods=["GET", "POST"])
-def catalogue_create(kind: str):
-    catalogue = _catalogue(kind)
-    form = _prepare(catalogue.form())
-    if form.validate_on_submit():
-        if _save(catalogue, form, catalogue.model()):
-            flash(_("Salvato."), "success")
-            return redirect(url_for("manage.catalogue_list", kind=kind), code=303)
-        flash(_("Esiste già un elemento con lo stesso nome o codice."), "danger")
-    return render_template(
-        "manage/catalogue_form.html",
-        kind=kind,
-        catalogue=catalogue,
-        form=form,
-        row=None,
-        comuni=comuni_names() if kind == "luoghi" else [],
-    ), _status(form)
-
-
 @bp.route("/<any(serie, tipi, relatori, organizzazioni, luoghi):kind>/<int:row_id>", methods=["GET", "POST"])
-def catalogue_edit(kind: str, row_id: int):
+def catalogue_edit(kind: str, row_id: int | None = None):
     catalogue = _catalogue(kind)
-    row = db.get_or_404(catalogue.model, row_id)
+    row = db.get_or_404(catalogue.model, row_id) if row_id is not None else None
     form = _prepare(catalogue.form(obj=row))
     if form.validate_on_submit():
-        if _save(catalogue, form, row):
+        if _save(catalogue, form, row if row is not None else catalogue.model()):
             flash(_("Salvato."), "success")
             return redirect(url_for("manage.catalogue_list", kind=kind), code=303)
         flash(_("Esiste già un elemento con lo stesso nome o codice."), "danger")
@@ -467,7 +441,7 @@ def catalogue_edit(kind: str, row_id: int):
         form=form,
         row=row,
         comuni=comuni_names() if kind == "luoghi" else [],
-    ), _status(form)
+    ), _form_status()
 
 
 @bp.post("/<any(serie, tipi, relatori, organizzazioni, luoghi):kind>/<int:row_id>/elimina")

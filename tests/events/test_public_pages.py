@@ -2,6 +2,8 @@
 
 from datetime import date, time, timedelta
 
+import pytest
+
 from app.events import services
 from app.events.models import Material, Series
 from app.extensions import db
@@ -141,6 +143,12 @@ def test_language_switch_sets_a_cookie_and_stays_on_site(client):
     assert response.status_code == 303
     assert response.headers["Location"] == "/"
     assert "lang=en" in response.headers["Set-Cookie"]
+    assert client.get("/lingua/en?next=/eventi?type=corso").headers["Location"] == "/eventi?type=corso"
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example/", "https:evil.example", "javascript:alert(1)"])
+def test_next_parameters_never_lead_off_site(client, target):
+    assert client.get("/lingua/it", query_string={"next": target}).headers["Location"] == "/"
 
 
 def test_calendar_lists_a_long_exhibition_once_instead_of_in_every_cell(client, make_event):

@@ -12,7 +12,6 @@ from tests.conftest import csrf_token_from
 def _sample_url(rule) -> str:
     url = rule.rule
     for converter_arg in re.findall(r"<([^>]+)>", url):
-        name = converter_arg.split(":")[-1]
         if converter_arg.startswith("any("):
             value = converter_arg[4:].split(")")[0].split(",")[0].strip()
         elif converter_arg.startswith("int:"):
@@ -20,7 +19,6 @@ def _sample_url(rule) -> str:
         else:
             value = "x"
         url = url.replace(f"<{converter_arg}>", value, 1)
-        del name
     return url
 
 

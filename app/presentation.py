@@ -49,18 +49,38 @@ def clock(value: datetime) -> str:
     return format_datetime(value, "HH:mm")
 
 
+#: Days whose Italian name starts with a vowel (uno, otto, undici): "dall'8", "all'11".
+_ELIDED_DAYS = {1, 8, 11}
+
+
+def date_range(first: date, last: date) -> str:
+    """'dal 13 al 25 dicembre 2026', "dall'8 novembre all'11 gennaio 2027": the shared
+    month and year are said once, and the article is elided as Italian wants."""
+    if (first.year, first.month) == (last.year, last.month):
+        start_pattern = "d"
+    elif first.year == last.year:
+        start_pattern = "d MMMM"
+    else:
+        start_pattern = "d MMMM y"
+    start, end = format_date(first, start_pattern), format_date(last, "d MMMM y")
+    match (first.day in _ELIDED_DAYS, last.day in _ELIDED_DAYS):
+        case (False, False):
+            return _("dal %(start)s al %(end)s", start=start, end=end)
+        case (True, False):
+            return _("dall'%(start)s al %(end)s", start=start, end=end)
+        case (False, True):
+            return _("dal %(start)s all'%(end)s", start=start, end=end)
+        case _:
+            return _("dall'%(start)s all'%(end)s", start=start, end=end)
+
+
 def event_when(event: Event) -> str:
-    """The date line of an event as a person says it."""
-    if event.all_day:
-        if event.is_multi_day:
-            return _(
-                "dal %(start)s al %(end)s",
-                start=format_date(event.first_day, "d MMMM y"),
-                end=format_date(event.last_day, "d MMMM y"),
-            )
-        return long_date(event.first_day)
+    """The date line of an event as a person says it. An event over several days (an
+    exhibition, a course) is given as a range of days: its programme gives the hours."""
     if event.is_multi_day:
-        return _("dal %(start)s al %(end)s", start=long_datetime(event.starts_at), end=long_datetime(event.ends_at))
+        return date_range(event.first_day, event.last_day)
+    if event.all_day:
+        return long_date(event.first_day)
     return _("%(start)s–%(end)s", start=long_datetime(event.starts_at), end=clock(event.ends_at))
 
 

@@ -119,10 +119,11 @@ def public_events_query(filters: EventFilters | None = None, *, when: str = "upc
             )
         )
     order = Event.starts_at.desc() if when == "past" else Event.starts_at.asc()
-    # Lists show themes, series labels and (in the archive) materials: load them in bulk, not per row.
-    return query.order_by(order, Event.id).options(
-        selectinload(Event.themes), selectinload(Event.series), selectinload(Event.materials)
-    )
+    # Lists show series labels, and the archive shows materials: load them in bulk, not per row.
+    query = query.order_by(order, Event.id).options(selectinload(Event.series))
+    if when == "past":
+        query = query.options(selectinload(Event.materials))
+    return query
 
 
 def get_public_event(slug: str) -> Event | None:
@@ -130,16 +131,21 @@ def get_public_event(slug: str) -> Event | None:
 
 
 def load_programme(event: Event) -> Event:
-    """Load sessions with their speakers, organizations and venues in a few queries."""
-    db.session.scalars(
-        select(EventSession)
-        .where(EventSession.event_id == event.id)
+    """Load everything an event page shows (sessions with speakers and venues, materials,
+    organizations) in one query per collection, instead of one per row."""
+    sessions = selectinload(Event.sessions)
+    return db.session.scalars(
+        select(Event)
+        .where(Event.id == event.id)
         .options(
-            selectinload(EventSession.speakers).selectinload(Speaker.organization),
-            selectinload(EventSession.venue),
+            sessions.selectinload(EventSession.speakers).selectinload(Speaker.organization),
+            sessions.selectinload(EventSession.venue),
+            selectinload(Event.materials),
+            selectinload(Event.themes),
+            selectinload(Event.organization_links).joinedload(EventOrganization.organization),
         )
-    ).all()
-    return event
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 #: Statuses that count in a series' numbering: drafts are not known yet, a cancelled

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from app.events import services
 from app.events.models import Event, EventSession, EventStatus, EventType, Organization, Series
 from app.extensions import db
-from app.presentation import event_when, long_datetime
+from app.presentation import date_range, event_when, long_datetime
 from app.timeutil import rome_datetime, today_rome
 
 
@@ -97,7 +97,48 @@ def test_all_day_exhibition_ends_on_its_last_day(app, make_event):
     assert event.first_day == date(2026, 12, 1)
     assert event.last_day == date(2027, 1, 9)
     with app.test_request_context():
-        assert event_when(event) == "dal 1 dicembre 2026 al 9 gennaio 2027"
+        assert event_when(event) == "dall'1 dicembre 2026 al 9 gennaio 2027"
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        (date(2026, 12, 13), date(2026, 12, 25), "dal 13 al 25 dicembre 2026"),
+        (date(2026, 11, 8), date(2026, 12, 11), "dall'8 novembre all'11 dicembre 2026"),
+        (date(2026, 12, 21), date(2027, 1, 11), "dal 21 dicembre 2026 all'11 gennaio 2027"),
+    ],
+)
+def test_date_ranges_read_as_italian(app, first, last, expected):
+    with app.test_request_context():
+        assert date_range(first, last) == expected
+
+
+def test_date_ranges_in_english(app, client):
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        assert date_range(date(2026, 12, 8), date(2027, 1, 11)) == "from 8 December 2026 to 11 January 2027"
+
+
+def test_editing_an_event_keeps_and_changes_its_organizations(make_event):
+    cop = Organization(name="Consorzio Ong Piemontesi", acronym="COP")
+    acal = Organization(name="ACAL", country="BJ")
+    db.session.add_all([cop, acal])
+    db.session.commit()
+    event = make_event(partner_ids=[cop.id], organizer_ids=[acal.id])
+    services.update_event(
+        event,
+        services.EventInput(
+            title=event.title,
+            type_id=event.type_id,
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            venue_id=event.venue_id,
+            partner_ids=[cop.id, acal.id],
+            organizer_ids=[acal.id],
+        ),
+    )
+    db.session.expire_all()
+    assert {o.acronym or o.name for o in event.partners} == {"COP", "ACAL"}
+    assert [o.name for o in event.organizers] == ["ACAL"]
 
 
 def test_series_numbering_follows_dates_not_insertion_order(make_event):

@@ -87,7 +87,10 @@ class Organization(db.Model):
 
     @property
     def display_name(self) -> str:
-        return f"{self.acronym} – {self.name}" if self.acronym else self.name
+        """'COP – Consorzio Ong Piemontesi'; the name alone when it already holds the acronym."""
+        if self.acronym and self.acronym.casefold() not in self.name.casefold():
+            return f"{self.acronym} – {self.name}"
+        return self.name
 
     def __repr__(self) -> str:
         return f"<Organization {self.name}>"

@@ -256,3 +256,9 @@ def test_public_query_filters(make_event, venue):
 def test_malformed_month_filter_is_ignored():
     assert services.EventFilters(month="2026-13").month_range() is None
     assert services.EventFilters(month="ieri").month_range() is None
+
+
+def test_organization_display_name_does_not_repeat_the_acronym():
+    assert Organization(name="Consorzio Ong Piemontesi", acronym="COP").display_name == "COP – Consorzio Ong Piemontesi"
+    assert Organization(name="Januaforum", acronym="Januaforum").display_name == "Januaforum"
+    assert Organization(name="Regione Piemonte").display_name == "Regione Piemonte"

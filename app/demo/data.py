@@ -331,51 +331,38 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
             )
         )
 
-    # The agenda of the 2nd incontro.
-    agenda = [
-        (0, 15, 0, 15, 15, "Saluti e introduzione", ["presidente"]),
-        (
-            1,
-            15,
-            15,
-            16,
-            0,
-            "COP – Consorzio Ong Piemontesi: dal coordinamento politico all'accompagnamento degli enti locali",
-            ["cop"],
+    # Agendas: the 2nd incontro with COP and Januaforum / RAIL, and the PROFILE presentation.
+    cop_title = "COP – Consorzio Ong Piemontesi: dal coordinamento politico all'accompagnamento degli enti locali"
+    agendas = {
+        "incontro-2": (
+            second,
+            [
+                ("15:00", "15:15", "Saluti e introduzione", ["presidente"]),
+                ("15:15", "16:00", cop_title, ["cop"]),
+                ("16:00", "16:45", "Januaforum / RAIL: «Muovi la Liguria, cambia il mondo»", ["januaforum", "rail"]),
+                ("16:45", "17:30", "Dibattito con i comuni", []),
+            ],
         ),
-        (2, 16, 0, 16, 45, "Januaforum / RAIL: «Muovi la Liguria, cambia il mondo»", ["januaforum", "rail"]),
-        (3, 16, 45, 17, 30, "Dibattito con i comuni", []),
-    ]
-    for position, h1, m1, h2, m2, title, who in agenda:
-        db.session.add(
-            EventSession(
-                event=events["incontro-2"],
-                position=position,
-                title=title,
-                starts_at=_at(second, h1, m1),
-                ends_at=_at(second, h2, m2),
-                speakers=[speakers[s] for s in who],
+        "profile": (
+            profile_day,
+            [
+                ("11:00", "12:00", "Il progetto PROFILE: obiettivi e partner", ["acal", "presidente"]),
+                ("12:00", "13:00", "Domande dei comuni piemontesi", []),
+            ],
+        ),
+    }
+    for event_key, (day, items) in agendas.items():
+        for position, (start, end, title, who) in enumerate(items):
+            db.session.add(
+                EventSession(
+                    event=events[event_key],
+                    position=position,
+                    title=title,
+                    starts_at=_at(day, *map(int, start.split(":"))),
+                    ends_at=_at(day, *map(int, end.split(":"))),
+                    speakers=[speakers[s] for s in who],
+                )
             )
-        )
-    db.session.add(
-        EventSession(
-            event=events["profile"],
-            position=0,
-            title="Il progetto PROFILE: obiettivi e partner",
-            starts_at=_at(profile_day, 11),
-            ends_at=_at(profile_day, 12),
-            speakers=[speakers["acal"], speakers["presidente"]],
-        )
-    )
-    db.session.add(
-        EventSession(
-            event=events["profile"],
-            position=1,
-            title="Domande dei comuni piemontesi",
-            starts_at=_at(profile_day, 12),
-            ends_at=_at(profile_day, 13),
-        )
-    )
 
     # A past seminar with materials, a cancelled meeting, and a draft nobody outside sees.
     seminar_day = _weekday_on_or_after(today - timedelta(days=70), 4)

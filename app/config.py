@@ -36,6 +36,11 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Europe/Rome",
         "LANGUAGES": {"it": "Italiano", "en": "English"},
         "EVENTS_PER_PAGE": 12,
+        #: Limits per client address on registration forms (Flask-Limiter syntax).
+        "REGISTRATION_RATE_LIMIT": env.get("REGISTRATION_RATE_LIMIT", "10 per minute;60 per hour"),
+        #: Version of the privacy notice at /privacy; stored with every consent given.
+        "PRIVACY_NOTICE_VERSION": env.get("PRIVACY_NOTICE_VERSION", "2026-11"),
+        "PRIVACY_CONTACT_EMAIL": env.get("PRIVACY_CONTACT_EMAIL", "privacy@example.org"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SAMESITE": "Lax",

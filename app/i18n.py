@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, request
+from flask import Blueprint, current_app, has_request_context, redirect, request
 from flask_babel import gettext, lazy_gettext, ngettext
 
 from app.redirects import safe_next_path
@@ -14,8 +14,9 @@ bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
-    """The visitor's explicit choice (cookie), else Italian: the audience is Italian."""
-    chosen = request.cookies.get(LANG_COOKIE)
+    """The visitor's explicit choice (cookie), else Italian: the audience is Italian.
+    Outside a request (commands, the worker) it is Italian unless a caller forces a locale."""
+    chosen = request.cookies.get(LANG_COOKIE) if has_request_context() else None
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -10,6 +10,7 @@ from flask_babel import format_date, format_datetime, get_locale
 
 from app.events.models import AttendanceMode, Event, EventStatus
 from app.i18n import gettext as _
+from app.registrations.models import ParticipantRole, QuestionKind, RegistrationStatus
 from app.i18n import lazy_gettext
 from app.text import html_to_text
 from app.timeutil import ROME, utcnow
@@ -19,6 +20,23 @@ STATUS_LABELS = {
     EventStatus.PUBLISHED: lazy_gettext("Pubblicato"),
     EventStatus.CANCELLED: lazy_gettext("Annullato"),
     EventStatus.POSTPONED: lazy_gettext("Rinviato"),
+}
+
+REGISTRATION_STATUS_LABELS = {
+    RegistrationStatus.CONFIRMED: lazy_gettext("Iscrizione confermata"),
+    RegistrationStatus.WAITLISTED: lazy_gettext("In lista d'attesa"),
+    RegistrationStatus.PENDING: lazy_gettext("In attesa di approvazione"),
+    RegistrationStatus.CANCELLED: lazy_gettext("Iscrizione annullata"),
+    RegistrationStatus.REJECTED: lazy_gettext("Richiesta non accolta"),
+}
+
+ROLE_LABELS = {
+    ParticipantRole.MAYOR: lazy_gettext("Sindaco/Sindaca"),
+    ParticipantRole.ALDERMAN: lazy_gettext("Assessore/Assessora"),
+    ParticipantRole.COUNCILLOR: lazy_gettext("Consigliere/Consigliera"),
+    ParticipantRole.SECRETARY: lazy_gettext("Segretario/Segretaria comunale"),
+    ParticipantRole.STAFF: lazy_gettext("Funzionario/Dipendente"),
+    ParticipantRole.OTHER: lazy_gettext("Altro"),
 }
 
 ATTENDANCE_LABELS = {
@@ -135,6 +153,15 @@ def calendar_links(event: Event) -> dict[str, str]:
     return {"google": google, "outlook": outlook}
 
 
+def answer_label(question, value: str | None) -> str:
+    """An answer as people read it: 'Sì' rather than 'si', a dash when there is none."""
+    if not value:
+        return "—"
+    if question.kind == QuestionKind.YES_NO:
+        return _("Sì") if value == "si" else _("No")
+    return value
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         long_datetime=long_datetime,
@@ -150,6 +177,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         STATUS_LABELS=STATUS_LABELS,
         ATTENDANCE_LABELS=ATTENDANCE_LABELS,
+        REGISTRATION_STATUS_LABELS=REGISTRATION_STATUS_LABELS,
+        ROLE_LABELS=ROLE_LABELS,
+        answer_label=answer_label,
         EventStatus=EventStatus,
         AttendanceMode=AttendanceMode,
         map_url=map_url,

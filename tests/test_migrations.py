@@ -7,7 +7,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import CheckConstraint, create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
@@ -44,3 +44,25 @@ def test_upgrade_from_empty_matches_the_models(empty_database_url):
         db.engine.dispose()
     assert diff == []
     assert seeded == {"consulta", "incontro", "mostra", "corso"}
+
+
+def test_upgrade_creates_every_check_constraint(empty_database_url):
+    """Alembic's comparison ignores CHECK constraints, so compare their names directly."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade()
+        inspector = inspect(db.engine)
+        found = {
+            (table, check["name"])
+            for table in inspector.get_table_names()
+            for check in inspector.get_check_constraints(table)
+        }
+        db.engine.dispose()
+    expected = {
+        (table.name, constraint.name)
+        for table in db.metadata.sorted_tables
+        for constraint in table.constraints
+        if isinstance(constraint, CheckConstraint)
+    }
+    assert expected - found == set()
+    assert ("events", "ck_events_not_overbooked") in found

@@ -221,6 +221,11 @@ class Event(db.Model):
     registration_required: Mapped[bool] = mapped_column(Boolean, default=True)
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Moderated events (e.g. meetings reserved to members): each registration awaits approval.
+    registration_moderated: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Confirmed registrations, kept by the registrations service while it holds the row lock;
+    #: the CHECK below makes overbooking impossible even for a buggy writer.
+    confirmed_count: Mapped[int] = mapped_column(Integer, default=0)
     #: Bumped whenever date, time, place or status change (calendar clients rely on it).
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -262,6 +267,8 @@ class Event(db.Model):
             name="registration_window_order",
         ),
         CheckConstraint("sequence >= 0", name="sequence_non_negative"),
+        CheckConstraint("confirmed_count >= 0", name="confirmed_count_non_negative"),
+        CheckConstraint("capacity IS NULL OR confirmed_count <= capacity", name="not_overbooked"),
     )
 
     # -- derived views of the row ------------------------------------------------------
@@ -313,6 +320,13 @@ class Event(db.Model):
     @property
     def partners(self) -> list[Organization]:
         return [link.organization for link in self.organization_links if link.role == OrganizationRole.PARTNER]
+
+    @property
+    def seats_left(self) -> int | None:
+        """Free seats, or None when the event has no limit."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.confirmed_count, 0)
 
     @property
     def registration_is_open(self) -> bool:

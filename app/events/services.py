@@ -28,6 +28,7 @@ from app.events.models import (
 )
 from app.extensions import db
 from app.i18n import lazy_gettext as _l
+from app.registrations.services import copy_questions, fill_seats, lock_event
 from app.text import sanitize_html, slugify
 from app.timeutil import month_bounds, utcnow
 
@@ -231,6 +232,7 @@ class EventInput:
     registration_required: bool = True
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
+    registration_moderated: bool = False
     theme_names: list[str] = field(default_factory=list)
     organizer_ids: list[int] = field(default_factory=list)
     partner_ids: list[int] = field(default_factory=list)
@@ -302,6 +304,7 @@ def _apply(event: Event, data: EventInput) -> None:
     event.registration_required = data.registration_required
     event.registration_opens_at = data.registration_opens_at
     event.registration_closes_at = data.registration_closes_at
+    event.registration_moderated = data.registration_moderated
     event.themes = themes_by_name(data.theme_names)
     links = [
         EventOrganization(organization_id=i, role=OrganizationRole.ORGANIZER) for i in dict.fromkeys(data.organizer_ids)
@@ -323,11 +326,24 @@ def create_event(data: EventInput) -> Event:
 
 
 def update_event(event: Event, data: EventInput) -> Event:
+    """Save the organizer's changes. A change of capacity takes the registrations lock: more
+    seats go at once to the waiting list, and fewer than those already confirmed is refused."""
     _check_event_input(data)
+    if data.capacity != event.capacity:
+        event = lock_event(event.id)
+        if data.capacity is not None and data.capacity < event.confirmed_count:
+            db.session.rollback()
+            raise EventError(
+                _l(
+                    "Ci sono già %(n)s iscritti confermati: la capienza non può scendere sotto questo numero.",
+                    n=event.confirmed_count,
+                )
+            )
     before = _schedule_signature(event)
     if data.slug and data.slug != event.slug:
         event.slug = unique_slug(data.slug, exclude_id=event.id)
     _apply(event, data)
+    fill_seats(event)
     if _schedule_signature(event) != before:
         event.sequence += 1
     db.session.commit()
@@ -397,6 +413,7 @@ def duplicate_event(event: Event) -> Event:
         "registration_required",
         "registration_opens_at",
         "registration_closes_at",
+        "registration_moderated",
     ):
         setattr(copy, column, getattr(event, column))
     copy.themes = list(event.themes)
@@ -417,6 +434,8 @@ def duplicate_event(event: Event) -> Event:
         for s in event.sessions
     ]
     db.session.add(copy)
+    db.session.flush()
+    copy_questions(event, copy)
     db.session.commit()
     return copy
 

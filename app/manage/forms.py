@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import time
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -25,6 +24,7 @@ from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional,
 
 from app.events.models import AttendanceMode, Event
 from app.events.services import EventInput, SessionInput
+from app.forms import BaseForm, ConfirmForm  # noqa: F401  (re-exported for the views)
 from app.i18n import lazy_gettext as _l
 from app.timeutil import ROME, days, rome_datetime
 
@@ -54,21 +54,6 @@ def _url_validators():
         Length(max=500),
         URL(require_tld=True, message=_l("Inserisci un indirizzo web completo (https://…).")),
     ]
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-class BaseForm(FlaskForm):
-    """Strips surrounding spaces from every text field."""
-
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            if issubclass(unbound_field.field_class, StringField):
-                filters = unbound_field.kwargs.get("filters", ())
-                options = {**options, "filters": (_strip, *filters)}
-            return unbound_field.bind(form=form, **options)
 
 
 class EventForm(BaseForm):
@@ -117,6 +102,12 @@ class EventForm(BaseForm):
         description=_l("Lascia vuoto se non c'è limite."),
     )
     registration_required = BooleanField(_l("Richiede iscrizione"))
+    registration_moderated = BooleanField(
+        _l("Iscrizioni da approvare"),
+        description=_l(
+            "Ogni iscrizione resta in attesa finché un organizzatore non la approva (es. riunioni riservate ai membri)."
+        ),
+    )
     registration_opens_at = DateTimeLocalField(
         _l("Apertura iscrizioni"), validators=[Optional()], format="%Y-%m-%dT%H:%M"
     )
@@ -210,6 +201,7 @@ class EventForm(BaseForm):
             online_url=self.online_url.data or None,
             capacity=self.capacity.data,
             registration_required=self.registration_required.data,
+            registration_moderated=self.registration_moderated.data,
             registration_opens_at=aware(self.registration_opens_at.data),
             registration_closes_at=aware(self.registration_closes_at.data),
             theme_names=[t for t in re.split(r"[,;]", self.themes.data or "") if t.strip()],
@@ -285,10 +277,6 @@ class NoteForm(BaseForm):
         validators=[Optional(), Length(max=2000)],
         description=_l("Per esempio: la nuova data sarà comunicata a breve."),
     )
-
-
-class ConfirmForm(FlaskForm):
-    """A bare form for buttons that POST (publish, duplicate, delete…): CSRF only."""
 
 
 # -- reference data -------------------------------------------------------------------

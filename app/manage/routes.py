@@ -26,7 +26,7 @@ from app.extensions import db
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.manage import forms
-from app.manage.comuni import comuni_names
+from app.comuni import comuni_names
 from app.text import slugify
 
 bp = Blueprint("manage", __name__)

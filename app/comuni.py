@@ -6,7 +6,7 @@ import csv
 from functools import cache
 from pathlib import Path
 
-DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "comuni-piemonte.csv"
+DATA_FILE = Path(__file__).resolve().parent / "data" / "comuni-piemonte.csv"
 
 
 @cache

@@ -1,0 +1,134 @@
+"""The registration form, its per-event questions, and the organizer's question editor.
+
+Field names are part of the public interface: other sites may post to the registration form.
+"""
+
+from __future__ import annotations
+
+from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TelField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
+
+from app.forms import BaseForm
+from app.i18n import lazy_gettext as _l
+from app.presentation import ROLE_LABELS
+from app.registrations.models import ParticipantRole, Question, QuestionKind
+from app.registrations.services import ParticipantInput, QuestionInput, RegistrationError, normalize_email
+
+REQUIRED = _l("Campo obbligatorio.")
+
+YES_NO = [SelectChoice("si", _l("Sì")), SelectChoice("no", _l("No"))]
+
+
+def _valid_email(form, field):
+    if field.data:
+        try:
+            normalize_email(field.data)
+        except RegistrationError as error:
+            raise ValidationError(str(error)) from error
+
+
+class ParticipantForm(BaseForm):
+    first_name = StringField(_l("Nome"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    last_name = StringField(_l("Cognome"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    email = EmailField(
+        _l("Email"),
+        validators=[DataRequired(REQUIRED), Length(max=254), _valid_email],
+        description=_l("Qui riceverai la conferma e il link per gestire l'iscrizione."),
+    )
+    organization = StringField(
+        _l("Ente di appartenenza"),
+        validators=[DataRequired(REQUIRED), Length(max=200)],
+        description=_l("Il Comune o l'organizzazione: inizia a scrivere per i suggerimenti."),
+    )
+    role = SelectField(
+        _l("Ruolo"),
+        choices=[SelectChoice("", _l("— scegli —"))]
+        + [SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()],
+        validators=[DataRequired(_l("Scegli il tuo ruolo."))],
+    )
+    phone = TelField(
+        _l("Telefono"),
+        validators=[
+            Optional(),
+            Length(max=40),
+            Regexp(r"^\+?[0-9][0-9 ./()-]{4,38}$", message=_l("Scrivi solo cifre, spazi e il prefisso + se serve.")),
+        ],
+        description=_l("Facoltativo: ti chiameremo solo per comunicazioni urgenti sull'evento."),
+    )
+    #: The honeypot: hidden from people, filled in by bots. Anything in it refuses the request.
+    url = StringField(_l("Lascia vuoto questo campo"), validators=[Optional(), Length(max=200)])
+
+    def validate_role(self, field):
+        if field.data not in {r.value for r in ParticipantRole}:
+            raise ValidationError(_l("Scegli il tuo ruolo."))
+
+    @property
+    def question_fields(self):
+        return [f for f in self if f.name.startswith("q_")]
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.url.data)
+
+    def to_input(self) -> ParticipantInput:
+        return ParticipantInput(
+            first_name=self.first_name.data,
+            last_name=self.last_name.data,
+            email=self.email.data,
+            organization=self.organization.data,
+            role=self.role.data,
+            phone=self.phone.data or None,
+            answers={int(f.name[2:]): f.data or "" for f in self.question_fields},
+        )
+
+    def fill_from(self, registration) -> None:
+        for name in ("first_name", "last_name", "email", "organization", "role", "phone"):
+            getattr(self, name).data = getattr(registration, name)
+        for f in self.question_fields:
+            f.data = registration.answer_for(int(f.name[2:]))
+
+
+def _question_field(question: Question):
+    needed = [InputRequired(_l("Rispondi a questa domanda."))] if question.required else [Optional()]
+    if question.kind == QuestionKind.TEXT:
+        return TextAreaField(question.label, validators=[*needed, Length(max=2000)])
+    choices = YES_NO if question.kind == QuestionKind.YES_NO else [SelectChoice(o, o) for o in question.options]
+    return RadioField(question.label, choices=choices, validators=needed, validate_choice=True)
+
+
+def participant_form_class(questions: list[Question], *, with_consent: bool) -> type[ParticipantForm]:
+    """A form for one event: the common fields, its questions, and the privacy consent."""
+    attrs = {f"q_{q.id}": _question_field(q) for q in questions}
+    if with_consent:
+        attrs["privacy_consent"] = BooleanField(
+            _l("Ho letto l'informativa sulla privacy e acconsento al trattamento dei miei dati per questa iscrizione."),
+            validators=[DataRequired(_l("Per iscriverti devi accettare l'informativa sulla privacy."))],
+        )
+    return type("EventParticipantForm", (ParticipantForm,), attrs)
+
+
+class QuestionForm(BaseForm):
+    label = StringField(_l("Domanda"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    kind = SelectField(
+        _l("Tipo di risposta"),
+        choices=[
+            SelectChoice(QuestionKind.TEXT.value, _l("Testo libero")),
+            SelectChoice(QuestionKind.CHOICE.value, _l("Scelta tra opzioni")),
+            SelectChoice(QuestionKind.YES_NO.value, _l("Sì / No")),
+        ],
+    )
+    options_text = TextAreaField(
+        _l("Opzioni"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Solo per le domande a scelta: una opzione per riga."),
+    )
+    required = BooleanField(_l("Risposta obbligatoria"))
+
+    def to_input(self) -> QuestionInput:
+        return QuestionInput(
+            label=self.label.data,
+            kind=self.kind.data,
+            options_text=self.options_text.data,
+            required=self.required.data,
+        )

@@ -1,0 +1,217 @@
+"""The registrations domain: who signed up for which event, their answers and their history."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.events.models import Event, _in
+from app.extensions import db
+from app.timeutil import UTCDateTime, utcnow
+
+
+class RegistrationStatus(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    PENDING = "pending"
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"
+
+
+#: Statuses that hold a place (or a claim to one): only one per email and event.
+ACTIVE_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING)
+
+
+class ParticipantRole(enum.StrEnum):
+    MAYOR = "sindaco"
+    ALDERMAN = "assessore"
+    COUNCILLOR = "consigliere"
+    SECRETARY = "segretario"
+    STAFF = "funzionario"
+    OTHER = "altro"
+
+
+class QuestionKind(enum.StrEnum):
+    TEXT = "text"
+    CHOICE = "choice"
+    YES_NO = "yes_no"
+
+
+class Source(enum.StrEnum):
+    ONLINE = "online"
+    ORGANIZER = "organizer"
+
+
+def new_token() -> str:
+    """The key to a registration's own page: 256 random bits, URL-safe (43 characters)."""
+    return secrets.token_urlsafe(32)
+
+
+_ACTIVE_SQL = "status IN ('confirmed', 'waitlisted', 'pending')"
+
+
+class Registration(db.Model):
+    __tablename__ = "registrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    #: The only key to the self-service page; replaced when the participant asks for a new link.
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    status: Mapped[str] = mapped_column(String(20))
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    #: Normalised (lower-case domain and local part) so that one person is one address.
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    #: The ente: a comune (suggested from ISTAT data) or any organization, as typed.
+    organization: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    #: Language of the pages the participant used, for the emails they will receive.
+    locale: Mapped[str] = mapped_column(String(5), default="it")
+    source: Mapped[str] = mapped_column(String(20), default=Source.ONLINE)
+    #: What the participant agreed to, word for word, and which version of the notice it was.
+    consent_version: Mapped[str] = mapped_column(String(40))
+    consent_text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: When the person entered the waiting list: the list is served in this order.
+    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship()
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan", passive_deletes=True
+    )
+    activities: Mapped[list[Activity]] = relationship(
+        back_populates="registration",
+        order_by="Activity.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    __table_args__ = (
+        CheckConstraint(_in("status", RegistrationStatus), name="status_known"),
+        CheckConstraint(_in("role", ParticipantRole), name="role_known"),
+        CheckConstraint(_in("source", Source), name="source_known"),
+        CheckConstraint("status <> 'waitlisted' OR waitlisted_at IS NOT NULL", name="waitlist_has_time"),
+        CheckConstraint("checked_in_at IS NULL OR status = 'confirmed'", name="checked_in_confirmed"),
+        # One active registration per person and event; cancelled and rejected ones stay as history.
+        Index(
+            "uq_registrations_event_email_active",
+            "event_id",
+            "email",
+            unique=True,
+            sqlite_where=text(_ACTIVE_SQL),
+            postgresql_where=text(_ACTIVE_SQL),
+        ),
+        Index("ix_registrations_event_status", "event_id", "status"),
+    )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    def answer_for(self, question_id: int) -> str | None:
+        for answer in self.answers:
+            if answer.question_id == question_id:
+                return answer.value
+        return None
+
+    def __repr__(self) -> str:
+        return f"<Registration {self.id} {self.status}>"
+
+
+class Question(db.Model):
+    """A question the organizer adds to an event's registration form."""
+
+    __tablename__ = "registration_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    label: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20), default=QuestionKind.TEXT)
+    #: For choice questions, one option per line.
+    options_text: Mapped[str | None] = mapped_column(Text)
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        CheckConstraint(_in("kind", QuestionKind), name="kind_known"),
+        CheckConstraint("kind <> 'choice' OR options_text IS NOT NULL", name="choice_has_options"),
+        UniqueConstraint("event_id", "position", name="uq_registration_questions_event_position"),
+    )
+
+    @property
+    def options(self) -> list[str]:
+        return [line.strip() for line in (self.options_text or "").splitlines() if line.strip()]
+
+
+class Answer(db.Model):
+    __tablename__ = "registration_answers"
+
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True)
+    #: RESTRICT: a question that has answers cannot be deleted, so no answer is ever lost.
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("registration_questions.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+    value: Mapped[str] = mapped_column(Text)
+
+    registration: Mapped[Registration] = relationship(back_populates="answers")
+    question: Mapped[Question] = relationship()
+
+
+class ActivityKind(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PROMOTED = "promoted"
+    CANCELLED = "cancelled"
+    UPDATED = "updated"
+    LINK_REQUESTED = "link_requested"
+    CHECKED_IN = "checked_in"
+
+
+class Actor(enum.StrEnum):
+    PARTICIPANT = "participant"
+    ORGANIZER = "organizer"
+    SYSTEM = "system"
+
+
+class Activity(db.Model):
+    """One thing that happened to a registration, written in the same transaction as the change.
+
+    Rows with ``notify`` set are the messages the participant must receive; the outbox sends
+    them and marks ``notified_at``.
+    """
+
+    __tablename__ = "registration_activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    actor: Mapped[str] = mapped_column(String(20))
+    #: The organizer's account, when an organizer acted.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    notify: Mapped[bool] = mapped_column(Boolean, default=True)
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    registration: Mapped[Registration] = relationship(back_populates="activities")
+
+    __table_args__ = (
+        CheckConstraint(_in("kind", ActivityKind), name="kind_known"),
+        CheckConstraint(_in("actor", Actor), name="actor_known"),
+        Index("ix_registration_activities_unsent", "notify", "notified_at"),
+    )

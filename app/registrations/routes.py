@@ -1,0 +1,164 @@
+"""Public registration pages: the form, and each participant's own page reached by its token."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+
+from app.comuni import comuni_names
+from app.events.services import get_public_event, load_programme
+from app.extensions import limiter
+from app.forms import ConfirmForm
+from app.i18n import gettext as _
+from app.registrations import services
+from app.registrations.forms import participant_form_class
+from app.registrations.models import Actor, Registration
+
+bp = Blueprint("registrations", __name__)
+
+
+def _rate_limit() -> str:
+    return current_app.config["REGISTRATION_RATE_LIMIT"]
+
+
+def _private(response):
+    """Pages reached by a token hold personal data: never cached, indexed or sent as referrer."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _registration_or_404(token: str) -> Registration:
+    registration = services.get_by_token(token)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+@bp.route("/eventi/<slug>/iscrizione", methods=["GET", "POST"])
+@limiter.limit(_rate_limit, methods=["POST"])
+def register(slug: str):
+    event = get_public_event(slug)
+    if event is None:
+        abort(404)
+    refusal = services.registration_refusal(event)
+    questions = services.questions_for(event.id)
+    form = participant_form_class(questions, with_consent=True)()
+    if refusal is None and form.validate_on_submit():
+        if form.is_bot:
+            abort(400)
+        consent = services.Consent(current_app.config["PRIVACY_NOTICE_VERSION"], str(form.privacy_consent.label.text))
+        try:
+            outcome = services.register(event.id, form.to_input(), consent, locale=str(get_locale()))
+        except services.RegistrationError as error:
+            flash(str(error), "danger")
+        else:
+            if outcome.created:
+                return redirect(url_for("registrations.registration", token=outcome.registration.token), code=303)
+            # Someone may type another person's address: never show that registration here.
+            return redirect(url_for("registrations.already_registered", slug=event.slug), code=303)
+    status = 422 if request.method == "POST" else 200
+    if refusal is not None and request.method == "POST":
+        status = 409
+    return render_template(
+        "registrations/register.html",
+        event=event,
+        form=form,
+        refusal=refusal,
+        comuni=comuni_names(),
+    ), status
+
+
+@bp.get("/eventi/<slug>/iscrizione/gia-iscritto")
+def already_registered(slug: str):
+    event = get_public_event(slug)
+    if event is None:
+        abort(404)
+    return render_template("registrations/already_registered.html", event=event)
+
+
+@bp.get("/iscrizioni/<token>")
+def registration(token: str):
+    registration = _registration_or_404(token)
+    event = load_programme(registration.event)
+    questions = services.questions_for(event.id)
+    return _private(
+        render_template(
+            "registrations/registration.html",
+            registration=registration,
+            event=event,
+            questions=questions,
+            waitlist_position=services.waitlist_position(registration),
+        )
+    )
+
+
+@bp.route("/iscrizioni/<token>/modifica", methods=["GET", "POST"])
+@limiter.limit(_rate_limit, methods=["POST"])
+def edit(token: str):
+    registration = _registration_or_404(token)
+    if not registration.is_active:
+        flash(_("Questa iscrizione non è attiva e non si può modificare."), "warning")
+        return redirect(url_for("registrations.registration", token=token), code=303)
+    form = participant_form_class(services.questions_for(registration.event_id), with_consent=False)()
+    if request.method == "GET":
+        form.fill_from(registration)
+    if form.validate_on_submit():
+        if form.is_bot:
+            abort(400)
+        try:
+            services.update_participant(registration, form.to_input())
+        except services.RegistrationError as error:
+            flash(str(error), "danger")
+        else:
+            flash(_("Dati aggiornati."), "success")
+            return redirect(url_for("registrations.registration", token=token), code=303)
+    status = 422 if request.method == "POST" else 200
+    page = render_template(
+        "registrations/edit.html", registration=registration, event=registration.event, form=form, comuni=comuni_names()
+    )
+    return _private(current_app.make_response((page, status)))
+
+
+@bp.route("/iscrizioni/<token>/annulla", methods=["GET", "POST"])
+def cancel(token: str):
+    registration = _registration_or_404(token)
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        if registration.is_active:
+            services.cancel(registration, by=Actor.PARTICIPANT)
+            flash(_("Iscrizione annullata. Grazie di averci avvisato."), "success")
+        else:
+            flash(_("Questa iscrizione era già annullata."), "info")
+        return redirect(url_for("registrations.registration", token=token), code=303)
+    if not registration.is_active:
+        return redirect(url_for("registrations.registration", token=token), code=303)
+    return _private(
+        current_app.make_response(
+            render_template("registrations/cancel.html", registration=registration, event=registration.event)
+        )
+    )
+
+
+@bp.post("/iscrizioni/<token>/nuovo-link")
+@limiter.limit(_rate_limit)
+def reissue(token: str):
+    registration = _registration_or_404(token)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    new_token = services.reissue_token(registration)
+    flash(
+        _(
+            "Ecco il nuovo link: il precedente non funziona più. Te lo inviamo anche per email. Salvalo tra i preferiti."
+        ),
+        "success",
+    )
+    return redirect(url_for("registrations.registration", token=new_token), code=303)
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("registrations/privacy.html")

@@ -1,0 +1,584 @@
+"""Business rules of registrations: seats, the waiting list, moderation, self-service.
+
+Every change that can move a seat takes the event's row lock first, so two requests can never
+both take the last seat: ``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite a write to the row,
+which takes the database's single write lock until the transaction ends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import Select, and_, case, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from app.events.models import Event, EventStatus
+from app.extensions import db
+from app.i18n import lazy_gettext as _l
+from app.presentation import long_datetime
+from app.registrations.models import (
+    ACTIVE_STATUSES,
+    Activity,
+    ActivityKind,
+    Actor,
+    Answer,
+    Question,
+    QuestionKind,
+    Registration,
+    RegistrationStatus,
+    Source,
+    new_token,
+)
+from app.timeutil import ROME, utcnow
+
+
+class RegistrationError(Exception):
+    """A rule of registrations refused the change; the message is for the user."""
+
+
+# -- the event row lock ---------------------------------------------------------------------
+
+
+def lock_event(event_id: int) -> Event:
+    """Lock the event row for the rest of the transaction and return it freshly loaded."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        # SQLite has no row locks; a write takes the database write lock, which serialises
+        # every other writer until commit. Reads made before this point ran outside a
+        # transaction (pysqlite opens one only at the first write), so no stale snapshot.
+        db.session.execute(
+            update(Event).where(Event.id == event_id).values(confirmed_count=Event.confirmed_count),
+            execution_options={"synchronize_session": False},
+        )
+    event = db.session.scalar(
+        select(Event).where(Event.id == event_id).with_for_update(of=Event).execution_options(populate_existing=True)
+    )
+    if event is None:
+        raise RegistrationError(_l("Evento non trovato."))
+    return event
+
+
+# -- status changes: the only places that move confirmed_count ------------------------------
+
+
+def _record(registration: Registration, kind: ActivityKind, actor: Actor, user_id: int | None, notify: bool = True):
+    db.session.add(Activity(registration=registration, kind=kind, actor=actor, user_id=user_id, notify=notify))
+
+
+def _confirm(event: Event, registration: Registration) -> None:
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.confirmed_at = utcnow()
+    event.confirmed_count += 1
+
+
+def _waitlist(registration: Registration) -> None:
+    registration.status = RegistrationStatus.WAITLISTED
+    registration.waitlisted_at = utcnow()
+
+
+def _leave(event: Event, registration: Registration, status: RegistrationStatus) -> None:
+    if registration.status == RegistrationStatus.CONFIRMED:
+        event.confirmed_count -= 1
+    registration.status = status
+    registration.checked_in_at = None
+    if status == RegistrationStatus.CANCELLED:
+        registration.cancelled_at = utcnow()
+
+
+def _has_free_seat(event: Event) -> bool:
+    return event.capacity is None or event.confirmed_count < event.capacity
+
+
+def waitlist_query(event_id: int) -> Select:
+    """The waiting list in the order it is served: first in, first promoted."""
+    return (
+        select(Registration)
+        .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.WAITLISTED)
+        .order_by(Registration.waitlisted_at, Registration.id)
+    )
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the next person to be promoted; None when not on the waiting list."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = db.session.scalar(
+        select(func.count()).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            or_(
+                Registration.waitlisted_at < registration.waitlisted_at,
+                and_(Registration.waitlisted_at == registration.waitlisted_at, Registration.id < registration.id),
+            ),
+        )
+    )
+    return ahead + 1
+
+
+def fill_seats(event: Event) -> list[Registration]:
+    """Promote from the waiting list while seats are free. The caller holds the event lock."""
+    promoted = []
+    while _has_free_seat(event):
+        first = db.session.scalar(waitlist_query(event.id).limit(1))
+        if first is None:
+            break
+        _confirm(event, first)
+        _record(first, ActivityKind.PROMOTED, Actor.SYSTEM, None)
+        db.session.flush()
+        promoted.append(first)
+    return promoted
+
+
+# -- registering ----------------------------------------------------------------------------
+
+
+def normalize_email(raw: str) -> str:
+    """Validated and normalised address; raises RegistrationError with an Italian message."""
+    try:
+        result = validate_email((raw or "").strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise RegistrationError(_l("Indirizzo email non valido.")) from error
+    return result.normalized.lower()
+
+
+@dataclass
+class ParticipantInput:
+    first_name: str
+    last_name: str
+    email: str
+    organization: str
+    role: str
+    phone: str | None = None
+    #: {question id: answer}; empty answers are dropped.
+    answers: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
+class Consent:
+    version: str
+    text: str
+
+
+@dataclass
+class Outcome:
+    registration: Registration
+    #: False when the email already had an active registration: its link is sent again.
+    created: bool
+
+
+def registration_refusal(event: Event) -> str | None:
+    """Why the public cannot register now, in words for the page; None when they can."""
+    if event.status == EventStatus.CANCELLED:
+        return str(_l("L'evento è stato annullato: non è più possibile iscriversi."))
+    if event.status == EventStatus.POSTPONED:
+        return str(_l("L'evento è stato rinviato: le iscrizioni riapriranno con la nuova data."))
+    if event.status != EventStatus.PUBLISHED:
+        return str(_l("Le iscrizioni a questo evento non sono aperte."))
+    if not event.registration_required:
+        return str(_l("Per questo evento non serve iscriversi: l'ingresso è libero."))
+    if event.is_past:
+        return str(_l("L'evento si è già svolto."))
+    now = utcnow()
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return str(_l("Le iscrizioni apriranno %(when)s.", when=long_datetime(event.registration_opens_at)))
+    if now >= (event.registration_closes_at or event.starts_at):
+        return str(_l("Le iscrizioni sono chiuse."))
+    return None
+
+
+def _clean_answers(event_id: int, answers: dict[int, str]) -> list[Answer]:
+    questions = {q.id: q for q in db.session.scalars(select(Question).where(Question.event_id == event_id))}
+    cleaned = []
+    for question_id, value in answers.items():
+        question = questions.get(question_id)
+        value = (value or "").strip()
+        if question is None or not value:
+            continue
+        if question.kind == QuestionKind.CHOICE and value not in question.options:
+            raise RegistrationError(_l("Risposta non valida alla domanda «%(q)s».", q=question.label))
+        if question.kind == QuestionKind.YES_NO and value not in ("si", "no"):
+            raise RegistrationError(_l("Risposta non valida alla domanda «%(q)s».", q=question.label))
+        cleaned.append(Answer(question_id=question_id, value=value[:2000]))
+    missing = [q.label for q in questions.values() if q.required and q.id not in {a.question_id for a in cleaned}]
+    if missing:
+        raise RegistrationError(_l("Rispondi alla domanda «%(q)s».", q=missing[0]))
+    return cleaned
+
+
+def _apply_participant(registration: Registration, data: ParticipantInput, email: str) -> None:
+    registration.first_name = data.first_name.strip()[:100]
+    registration.last_name = data.last_name.strip()[:100]
+    registration.email = email
+    registration.organization = data.organization.strip()[:200]
+    registration.role = data.role
+    registration.phone = (data.phone or "").strip()[:40] or None
+
+
+#: A participant who registers again is sent their link again, but not more than this often.
+LINK_RESEND_INTERVAL = timedelta(minutes=10)
+
+
+def _request_link(registration: Registration) -> None:
+    last = db.session.scalar(
+        select(func.max(Activity.created_at)).where(
+            Activity.registration_id == registration.id, Activity.kind == ActivityKind.LINK_REQUESTED
+        )
+    )
+    if last is None or utcnow() - last >= LINK_RESEND_INTERVAL:
+        _record(registration, ActivityKind.LINK_REQUESTED, Actor.PARTICIPANT, None)
+
+
+def find_active(event_id: int, email: str) -> Registration | None:
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.event_id == event_id,
+            Registration.email == email,
+            Registration.status.in_(ACTIVE_STATUSES),
+        )
+    )
+
+
+def register(
+    event_id: int,
+    data: ParticipantInput,
+    consent: Consent,
+    *,
+    locale: str = "it",
+    source: Source = Source.ONLINE,
+    user_id: int | None = None,
+) -> Outcome:
+    """Register a participant: confirmed while seats last, then the waiting list in arrival
+    order; pending on moderated events. The same email again gets its link re-sent."""
+    email = normalize_email(data.email)
+    try:
+        event = lock_event(event_id)
+        if source == Source.ONLINE:
+            refusal = registration_refusal(event)
+            if refusal:
+                raise RegistrationError(refusal)
+        elif event.status == EventStatus.CANCELLED:
+            raise RegistrationError(_l("L'evento è stato annullato: non si possono aggiungere iscritti."))
+        existing = find_active(event.id, email)
+        if existing is not None:
+            if source == Source.ONLINE:
+                _request_link(existing)
+            db.session.commit()
+            return Outcome(existing, created=False)
+
+        registration = Registration(
+            event_id=event.id,
+            token=new_token(),
+            locale=locale,
+            source=source,
+            consent_version=consent.version,
+            consent_text=consent.text,
+        )
+        _apply_participant(registration, data, email)
+        registration.answers = _clean_answers(event.id, data.answers)
+        fill_seats(event)  # nobody may jump a queue that a free seat should already have served
+        if event.registration_moderated and source == Source.ONLINE:
+            registration.status = RegistrationStatus.PENDING
+            kind = ActivityKind.PENDING
+        elif _has_free_seat(event):
+            _confirm(event, registration)
+            kind = ActivityKind.CONFIRMED
+        else:
+            _waitlist(registration)
+            kind = ActivityKind.WAITLISTED
+        db.session.add(registration)
+        actor = Actor.ORGANIZER if source == Source.ORGANIZER else Actor.PARTICIPANT
+        _record(registration, kind, actor, user_id)
+        db.session.commit()
+    except IntegrityError:
+        # Only reachable if the lock was bypassed: the unique index still keeps one registration.
+        db.session.rollback()
+        existing = find_active(event_id, email)
+        if existing is None:
+            raise
+        return Outcome(existing, created=False)
+    except Exception:
+        db.session.rollback()
+        raise
+    return Outcome(registration, created=True)
+
+
+# -- changes by the participant or the organizer ------------------------------------------------
+
+
+def _locked(registration: Registration) -> tuple[Event, Registration]:
+    """Lock the registration's event, then reload the registration under that lock."""
+    event = lock_event(registration.event_id)
+    db.session.refresh(registration)
+    return event, registration
+
+
+def cancel(registration: Registration, *, by: Actor = Actor.PARTICIPANT, user_id: int | None = None) -> list:
+    """Cancel; a freed seat goes to the first on the waiting list in the same transaction.
+    Returns the promoted registrations."""
+    event, registration = _locked(registration)
+    if not registration.is_active:
+        db.session.rollback()
+        raise RegistrationError(_l("Questa iscrizione non è attiva."))
+    _leave(event, registration, RegistrationStatus.CANCELLED)
+    _record(registration, ActivityKind.CANCELLED, by, user_id)
+    promoted = fill_seats(event)
+    db.session.commit()
+    return promoted
+
+
+def approve(registration: Registration, *, user_id: int | None = None) -> Registration:
+    """Approve a pending registration: confirmed if a seat is free, otherwise the waiting list."""
+    event, registration = _locked(registration)
+    if registration.status != RegistrationStatus.PENDING:
+        db.session.rollback()
+        raise RegistrationError(_l("Solo le iscrizioni in attesa di approvazione si possono approvare."))
+    fill_seats(event)
+    if _has_free_seat(event):
+        _confirm(event, registration)
+        _record(registration, ActivityKind.APPROVED, Actor.ORGANIZER, user_id)
+    else:
+        _waitlist(registration)
+        _record(registration, ActivityKind.WAITLISTED, Actor.ORGANIZER, user_id)
+    db.session.commit()
+    return registration
+
+
+def reject(registration: Registration, *, user_id: int | None = None) -> Registration:
+    event, registration = _locked(registration)
+    if registration.status not in (RegistrationStatus.PENDING, RegistrationStatus.WAITLISTED):
+        db.session.rollback()
+        raise RegistrationError(_l("Si possono respingere solo le iscrizioni in attesa o in lista d'attesa."))
+    _leave(event, registration, RegistrationStatus.REJECTED)
+    _record(registration, ActivityKind.REJECTED, Actor.ORGANIZER, user_id)
+    db.session.commit()
+    return registration
+
+
+def promote(registration: Registration, *, user_id: int | None = None) -> bool:
+    """The organizer confirms this person out of the waiting list's order. When the event is
+    full one seat is added, so nobody else loses theirs. Returns True if capacity grew."""
+    event, registration = _locked(registration)
+    if registration.status not in (RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING):
+        db.session.rollback()
+        raise RegistrationError(_l("Si può confermare solo chi è in lista d'attesa o in attesa di approvazione."))
+    grew = not _has_free_seat(event)
+    if grew:
+        event.capacity += 1
+    _confirm(event, registration)
+    _record(registration, ActivityKind.PROMOTED, Actor.ORGANIZER, user_id)
+    db.session.commit()
+    return grew
+
+
+def set_checked_in(registration: Registration, present: bool, *, user_id: int | None = None) -> Registration:
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise RegistrationError(_l("Si può segnare presente solo un iscritto confermato."))
+    if present and registration.checked_in_at is None:
+        registration.checked_in_at = utcnow()
+        _record(registration, ActivityKind.CHECKED_IN, Actor.ORGANIZER, user_id, notify=False)
+    elif not present:
+        registration.checked_in_at = None
+    db.session.commit()
+    return registration
+
+
+def update_participant(registration: Registration, data: ParticipantInput, *, by: Actor = Actor.PARTICIPANT) -> None:
+    """New contact data and answers. Status and place in the queue do not change."""
+    if not registration.is_active:
+        raise RegistrationError(_l("Un'iscrizione annullata non si può modificare."))
+    email = normalize_email(data.email)
+    if email != registration.email and find_active(registration.event_id, email) is not None:
+        raise RegistrationError(_l("Esiste già un'iscrizione a questo evento con questo indirizzo email."))
+    _apply_participant(registration, data, email)
+    answers = _clean_answers(registration.event_id, data.answers)
+    registration.answers = []
+    db.session.flush()
+    registration.answers = answers
+    _record(registration, ActivityKind.UPDATED, by, None, notify=False)
+    try:
+        db.session.commit()
+    except IntegrityError as error:  # a concurrent registration took the address meanwhile
+        db.session.rollback()
+        raise RegistrationError(_l("Esiste già un'iscrizione a questo evento con questo indirizzo email.")) from error
+
+
+def reissue_token(registration: Registration) -> str:
+    """A new link replaces the old one, which stops working; the new one is sent by email."""
+    registration.token = new_token()
+    _record(registration, ActivityKind.LINK_REQUESTED, Actor.PARTICIPANT, None)
+    db.session.commit()
+    return registration.token
+
+
+def get_by_token(token: str) -> Registration | None:
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(
+        select(Registration).where(Registration.token == token).options(selectinload(Registration.answers))
+    )
+
+
+# -- reading for organizers ---------------------------------------------------------------------
+
+
+def status_counts(event_id: int) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Registration.status, func.count()).where(Registration.event_id == event_id).group_by(Registration.status)
+    )
+    counts = {status.value: 0 for status in RegistrationStatus}
+    counts.update({status: n for status, n in rows})
+    counts["checked_in"] = db.session.scalar(
+        select(func.count()).where(Registration.event_id == event_id, Registration.checked_in_at.is_not(None))
+    )
+    return counts
+
+
+def waitlist_count(event_id: int) -> int:
+    return db.session.scalar(
+        select(func.count()).where(
+            Registration.event_id == event_id, Registration.status == RegistrationStatus.WAITLISTED
+        )
+    )
+
+
+SORTS = {
+    "cognome": (Registration.last_name, Registration.first_name, Registration.id),
+    "ente": (Registration.organization, Registration.last_name, Registration.id),
+    "data": (Registration.created_at, Registration.id),
+    "stato": (
+        case(
+            {s.value: i for i, s in enumerate(RegistrationStatus)},
+            value=Registration.status,
+        ),
+        Registration.waitlisted_at,
+        Registration.created_at,
+        Registration.id,
+    ),
+}
+
+
+def registrations_query(event_id: int, *, status: str | None = None, q: str | None = None, sort: str = "data"):
+    query = select(Registration).where(Registration.event_id == event_id)
+    if status in {s.value for s in RegistrationStatus}:
+        query = query.where(Registration.status == status)
+    if q:
+        needle = f"%{q.lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Registration.first_name).like(needle),
+                func.lower(Registration.last_name).like(needle),
+                func.lower(Registration.first_name + " " + Registration.last_name).like(needle),
+                Registration.email.like(needle),
+                func.lower(Registration.organization).like(needle),
+            )
+        )
+    return query.order_by(*SORTS.get(sort, SORTS["data"])).options(selectinload(Registration.answers))
+
+
+def registrations_over_time(event_id: int) -> list[dict]:
+    """Per day (Rome) from the first registration: new registrations, cancellations, and the
+    number of active registrations at the end of the day."""
+    rows = db.session.execute(
+        select(Registration.created_at, Registration.cancelled_at, Registration.status).where(
+            Registration.event_id == event_id
+        )
+    ).all()
+    if not rows:
+        return []
+    new: dict[date, int] = {}
+    gone: dict[date, int] = {}
+    for created_at, cancelled_at, status in rows:
+        day = created_at.astimezone(ROME).date()
+        new[day] = new.get(day, 0) + 1
+        if status in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED):
+            left = (cancelled_at or created_at).astimezone(ROME).date()
+            gone[left] = gone.get(left, 0) + 1
+    first, last = min(new), max(max(new), max(gone, default=min(new)))
+    series, active, day = [], 0, first
+    while day <= last:
+        active += new.get(day, 0) - gone.get(day, 0)
+        series.append({"day": day.isoformat(), "new": new.get(day, 0), "left": gone.get(day, 0), "active": active})
+        day += timedelta(days=1)
+    return series
+
+
+# -- questions ------------------------------------------------------------------------------------
+
+
+@dataclass
+class QuestionInput:
+    label: str
+    kind: str
+    options_text: str | None = None
+    required: bool = False
+
+
+def _apply_question(question: Question, data: QuestionInput) -> None:
+    question.label = data.label.strip()[:300]
+    question.kind = data.kind
+    options = [line.strip() for line in (data.options_text or "").splitlines() if line.strip()]
+    if data.kind == QuestionKind.CHOICE and len(options) < 2:
+        raise RegistrationError(_l("Una domanda a scelta ha bisogno di almeno due opzioni, una per riga."))
+    question.options_text = "\n".join(options) if data.kind == QuestionKind.CHOICE else None
+    question.required = data.required
+
+
+def add_question(event: Event, data: QuestionInput) -> Question:
+    position = db.session.scalar(
+        select(func.coalesce(func.max(Question.position) + 1, 0)).where(Question.event_id == event.id)
+    )
+    question = Question(event_id=event.id, position=position)
+    _apply_question(question, data)
+    db.session.add(question)
+    db.session.commit()
+    return question
+
+
+def update_question(question: Question, data: QuestionInput) -> Question:
+    if data.kind != question.kind and _has_answers(question):
+        raise RegistrationError(_l("Ci sono già risposte: il tipo di domanda non si può più cambiare."))
+    _apply_question(question, data)
+    db.session.commit()
+    return question
+
+
+def _has_answers(question: Question) -> bool:
+    return db.session.scalar(select(func.count()).where(Answer.question_id == question.id)) > 0
+
+
+def delete_question(question: Question) -> None:
+    if _has_answers(question):
+        raise RegistrationError(_l("Non si può eliminare: qualcuno ha già risposto a questa domanda."))
+    db.session.delete(question)
+    db.session.commit()
+
+
+def questions_for(event_id: int) -> list[Question]:
+    return list(db.session.scalars(select(Question).where(Question.event_id == event_id).order_by(Question.position)))
+
+
+def attendance_question() -> QuestionInput:
+    """The question hybrid events need: will the person come in person or follow online?"""
+    return QuestionInput(
+        label=str(_l("Parteciperai in presenza o online?")),
+        kind=QuestionKind.CHOICE,
+        options_text="\n".join([str(_l("In presenza")), str(_l("Online"))]),
+        required=True,
+    )
+
+
+def copy_questions(source: Event, target: Event) -> None:
+    """Used when an event is duplicated: the next meeting asks the same things."""
+    for question in questions_for(source.id):
+        db.session.add(
+            Question(
+                event_id=target.id,
+                position=question.position,
+                label=question.label,
+                kind=question.kind,
+                options_text=question.options_text,
+                required=question.required,
+            )
+        )

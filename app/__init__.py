@@ -76,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
     from app.events.routes import bp as events_bp
     from app.i18n import bp as i18n_bp
+    from app.manage.registrations import bp as manage_registrations_bp
     from app.manage.routes import bp as manage_bp
     from app.registrations.routes import bp as registrations_bp
 
@@ -83,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(registrations_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(manage_bp, url_prefix="/gestione")
+    app.register_blueprint(manage_registrations_bp, url_prefix="/gestione")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(i18n_bp)
 

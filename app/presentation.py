@@ -10,8 +10,8 @@ from flask_babel import format_date, format_datetime, get_locale
 
 from app.events.models import AttendanceMode, Event, EventStatus
 from app.i18n import gettext as _
-from app.registrations.models import ParticipantRole, QuestionKind, RegistrationStatus
 from app.i18n import lazy_gettext
+from app.registrations.models import ActivityKind, Actor, ParticipantRole, QuestionKind, RegistrationStatus
 from app.text import html_to_text
 from app.timeutil import ROME, utcnow
 
@@ -39,6 +39,25 @@ ROLE_LABELS = {
     ParticipantRole.OTHER: lazy_gettext("Altro"),
 }
 
+ACTIVITY_LABELS = {
+    ActivityKind.CONFIRMED: lazy_gettext("iscrizione confermata"),
+    ActivityKind.WAITLISTED: lazy_gettext("in lista d'attesa"),
+    ActivityKind.PENDING: lazy_gettext("richiesta in attesa di approvazione"),
+    ActivityKind.APPROVED: lazy_gettext("approvata"),
+    ActivityKind.REJECTED: lazy_gettext("respinta"),
+    ActivityKind.PROMOTED: lazy_gettext("confermata dalla lista d'attesa"),
+    ActivityKind.CANCELLED: lazy_gettext("annullata"),
+    ActivityKind.UPDATED: lazy_gettext("dati modificati"),
+    ActivityKind.LINK_REQUESTED: lazy_gettext("link personale inviato di nuovo"),
+    ActivityKind.CHECKED_IN: lazy_gettext("presente all'evento"),
+}
+
+ACTOR_LABELS = {
+    Actor.PARTICIPANT: lazy_gettext("dal partecipante"),
+    Actor.ORGANIZER: lazy_gettext("da un organizzatore"),
+    Actor.SYSTEM: lazy_gettext("automaticamente"),
+}
+
 ATTENDANCE_LABELS = {
     AttendanceMode.IN_PERSON: lazy_gettext("In presenza"),
     AttendanceMode.ONLINE: lazy_gettext("Online"),
@@ -61,6 +80,18 @@ def short_date(value: date | datetime) -> str:
     if isinstance(value, datetime):
         value = value.astimezone(ROME).date()
     return format_date(value, "d MMM y")
+
+
+def short_datetime(value: datetime) -> str:
+    """'23/11/2026 10:05' in Rome time, for dense tables."""
+    return format_datetime(value, "dd/MM/y HH:mm")
+
+
+def day_label(value: str | date) -> str:
+    """An ISO day such as '2026-11-23' as '23 nov'."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return format_date(value, "d MMM")
 
 
 def clock(value: datetime) -> str:
@@ -167,6 +198,8 @@ def init_app(app: Flask) -> None:
         long_datetime=long_datetime,
         long_date=long_date,
         short_date=short_date,
+        short_datetime=short_datetime,
+        format_day=day_label,
         clock=clock,
         event_when=event_when,
         text_on=readable_text_color,
@@ -179,6 +212,8 @@ def init_app(app: Flask) -> None:
         ATTENDANCE_LABELS=ATTENDANCE_LABELS,
         REGISTRATION_STATUS_LABELS=REGISTRATION_STATUS_LABELS,
         ROLE_LABELS=ROLE_LABELS,
+        ACTIVITY_LABELS=ACTIVITY_LABELS,
+        ACTOR_LABELS=ACTOR_LABELS,
         answer_label=answer_label,
         EventStatus=EventStatus,
         AttendanceMode=AttendanceMode,

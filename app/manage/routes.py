@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
+from app.comuni import comuni_names
 from app.events import services
 from app.events.models import (
     Event,
@@ -26,7 +27,7 @@ from app.extensions import db
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.manage import forms
-from app.comuni import comuni_names
+from app.registrations import services as registrations
 from app.text import slugify
 
 bp = Blueprint("manage", __name__)
@@ -125,6 +126,7 @@ def _render_event_detail(event: Event, material_form: forms.MaterialForm | None 
         postpone_form=forms.NoteForm(),
         material_form=material_form or forms.MaterialForm(),
         series_label=services.series_label(event, services.series_numbers([event]).get(event.id)),
+        registration_counts=registrations.status_counts(event.id),
     )
     return page, 422 if material_form is not None else 200
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
 from app.comuni import comuni_names
@@ -21,8 +21,9 @@ def _rate_limit() -> str:
     return current_app.config["REGISTRATION_RATE_LIMIT"]
 
 
-def _private(response):
+def _private(rv):
     """Pages reached by a token hold personal data: never cached, indexed or sent as referrer."""
+    response = make_response(rv)
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -118,7 +119,7 @@ def edit(token: str):
     page = render_template(
         "registrations/edit.html", registration=registration, event=registration.event, form=form, comuni=comuni_names()
     )
-    return _private(current_app.make_response((page, status)))
+    return _private((page, status))
 
 
 @bp.route("/iscrizioni/<token>/annulla", methods=["GET", "POST"])
@@ -136,11 +137,7 @@ def cancel(token: str):
         return redirect(url_for("registrations.registration", token=token), code=303)
     if not registration.is_active:
         return redirect(url_for("registrations.registration", token=token), code=303)
-    return _private(
-        current_app.make_response(
-            render_template("registrations/cancel.html", registration=registration, event=registration.event)
-        )
-    )
+    return _private(render_template("registrations/cancel.html", registration=registration, event=registration.event))
 
 
 @bp.post("/iscrizioni/<token>/nuovo-link")

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.registrations import services
 from app.registrations.models import Activity, ActivityKind, Registration, RegistrationStatus, Source
 from app.timeutil import utcnow
-from tests.registrations.conftest import CONSENT, participant
+from tests.registrations.conftest import participant
 
 
 def statuses(event) -> list[str]:

@@ -1,0 +1,108 @@
+"""Registrant lists as files organizers open in a spreadsheet: CSV for Italian Excel, and XLSX."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from app.i18n import gettext as _
+from app.presentation import REGISTRATION_STATUS_LABELS, ROLE_LABELS, answer_label
+from app.registrations.models import Question, Registration
+from app.timeutil import ROME
+
+#: A cell starting with one of these is a formula to Excel and LibreOffice (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard_formula(value: str) -> str:
+    """Neutralise a cell a spreadsheet would run as a formula, by making it plain text."""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def _when(value) -> str:
+    return value.astimezone(ROME).strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+def rows(registrations: list[Registration], questions: list[Question]) -> tuple[list[str], list[list[str]]]:
+    """Header and rows: every field, every answer, every date, as text."""
+    header = [
+        _("Cognome"),
+        _("Nome"),
+        _("Email"),
+        _("Telefono"),
+        _("Ente"),
+        _("Ruolo"),
+        _("Stato"),
+        _("Iscritto il"),
+        _("Confermato il"),
+        _("In lista d'attesa dal"),
+        _("Annullato il"),
+        _("Presente"),
+        _("Inserito da"),
+        _("Lingua"),
+        _("Versione informativa privacy"),
+    ] + [q.label for q in questions]
+    body = []
+    for r in registrations:
+        body.append(
+            [
+                r.last_name,
+                r.first_name,
+                r.email,
+                r.phone or "",
+                r.organization,
+                str(ROLE_LABELS.get(r.role, r.role)),
+                str(REGISTRATION_STATUS_LABELS.get(r.status, r.status)),
+                _when(r.created_at),
+                _when(r.confirmed_at),
+                _when(r.waitlisted_at),
+                _when(r.cancelled_at),
+                _when(r.checked_in_at),
+                _("organizzatore") if r.source == "organizer" else _("online"),
+                r.locale,
+                r.consent_version,
+            ]
+            + [answer_label(q, r.answer_for(q.id)) if r.answer_for(q.id) else "" for q in questions]
+        )
+    return header, body
+
+
+def to_csv(registrations: list[Registration], questions: list[Question]) -> bytes:
+    """UTF-8 with BOM and semicolons: what Excel set to Italian opens correctly with a double click."""
+    header, body = rows(registrations, questions)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow([guard_formula(cell) for cell in header])
+    for row in body:
+        writer.writerow([guard_formula(cell) for cell in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(registrations: list[Registration], questions: list[Question], title: str) -> bytes:
+    header, body = rows(registrations, questions)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Iscritti")[:31]
+    sheet.append(header)
+    for row in body:
+        sheet.append(row)
+    # openpyxl stores any string starting with "=" as a formula: force every cell to text.
+    for line in sheet.iter_rows():
+        for cell in line:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    for index, column in enumerate(sheet.columns, start=1):
+        width = max((len(str(c.value or "")) for c in column), default=10)
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 10), 50)
+    workbook.properties.title = title[:200]
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

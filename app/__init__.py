@@ -74,12 +74,14 @@ _enable_sqlite_foreign_keys()
 def register_blueprints(app: Flask) -> None:
     from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
+    from app.calendar.routes import bp as calendar_bp
     from app.events.routes import bp as events_bp
     from app.i18n import bp as i18n_bp
     from app.manage.registrations import bp as manage_registrations_bp
     from app.manage.routes import bp as manage_bp
     from app.registrations.routes import bp as registrations_bp
 
+    app.register_blueprint(calendar_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(registrations_bp)
     app.register_blueprint(auth_bp)

@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from app.events import services
 from app.events.models import Event, EventSession
 from app.extensions import csrf, db
+from app.registrations import services as registrations
 from app.text import html_to_text
 
 bp = Blueprint("api", __name__)
@@ -76,7 +77,7 @@ def _session(session: EventSession) -> dict:
     }
 
 
-def event_detail(event: Event, numbers: dict[int, int]) -> dict:
+def event_detail(event: Event, numbers: dict[int, int], waitlist_count: int) -> dict:
     data = event_summary(event, numbers)
     data.update(
         {
@@ -95,7 +96,11 @@ def event_detail(event: Event, numbers: dict[int, int]) -> dict:
             "registration_opens": _iso(event.registration_opens_at),
             "registration_closes": _iso(event.registration_closes_at),
             "registration_open": event.registration_is_open,
+            "registration_moderated": event.registration_moderated,
             "capacity": event.capacity,
+            # Counts only: no personal data of participants in the public API.
+            "seats_left": event.seats_left,
+            "waitlist_count": waitlist_count,
             "sessions": [_session(s) for s in event.sessions],
             "materials": [
                 {
@@ -143,4 +148,4 @@ def get_event(slug: str):
     if event is None:
         return jsonify({"error": {"status": 404, "message": "event not found"}}), 404
     services.load_programme(event)
-    return jsonify(event_detail(event, services.series_numbers([event])))
+    return jsonify(event_detail(event, services.series_numbers([event]), registrations.waitlist_count(event.id)))

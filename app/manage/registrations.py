@@ -222,9 +222,7 @@ def _download(content: bytes, mimetype: str, filename: str) -> Response:
 def export_csv(event_id: int):
     event = _event(event_id)
     registrations, questions = _export_data(event)
-    return _download(
-        export.to_csv(registrations, questions), "text/csv; charset=utf-8", f"iscritti-{slugify(event.slug, 80)}.csv"
-    )
+    return _download(export.to_csv(registrations, questions), "text/csv", f"iscritti-{slugify(event.slug, 80)}.csv")
 
 
 @bp.get("/eventi/<int:event_id>/iscritti.xlsx")

@@ -52,3 +52,17 @@ def test_unknown_event_is_a_json_404(client):
 
 def test_bad_page_is_a_400(client):
     assert client.get("/api/v1/events?page=zero").status_code == 400
+
+
+def test_event_detail_gives_seats_and_waiting_list_but_no_personal_data(client, make_event):
+    from app.registrations import services as registrations
+    from tests.registrations.conftest import CONSENT, participant
+
+    event = make_event(capacity=2)
+    for n in range(3):
+        registrations.register(event.id, participant(f"persona{n}@comune.example.it"), CONSENT)
+    data = client.get(f"/api/v1/events/{event.slug}").get_json()
+    assert (data["capacity"], data["seats_left"], data["waitlist_count"]) == (2, 0, 1)
+    assert "persona0@comune.example.it" not in client.get(f"/api/v1/events/{event.slug}").get_data(as_text=True)
+    unlimited = client.get(f"/api/v1/events/{make_event(title='Libero').slug}").get_json()
+    assert (unlimited["capacity"], unlimited["seats_left"], unlimited["waitlist_count"]) == (None, None, 0)

@@ -1,0 +1,173 @@
+"""Building iCalendar data that calendar clients keep right: stable UIDs, SEQUENCE, VTIMEZONE.
+
+Nothing here depends on the request time, so the same data always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
+
+from icalendar import Calendar, vCalAddress, vText
+from icalendar import Event as VEvent
+
+from app.events.models import Event, EventSession, EventStatus
+from app.text import html_to_text
+from app.timeutil import ROME, days
+
+PRODID = "-//ANCI Piemonte//Incontri//IT"
+
+#: Types whose programme items are separate appointments (lessons): one VEVENT each.
+SESSION_TYPES = {"corso"}
+
+
+def host_of(base_url: str) -> str:
+    return urlsplit(base_url).hostname or "localhost"
+
+
+def event_uid(event: Event, host: str) -> str:
+    return f"evento-{event.id}@{host}"
+
+
+def session_uid(session: EventSession, host: str) -> str:
+    return f"evento-{session.event_id}-sessione-{session.id}@{host}"
+
+
+def _location(event: Event, session: EventSession | None = None) -> str | None:
+    venue = (session.venue if session else None) or (event.venue if event.has_venue else None)
+    if venue is not None:
+        return venue.full_address
+    if event.has_online:
+        return "Online"
+    return None
+
+
+def _summary(event: Event, title: str) -> str:
+    if event.status == EventStatus.CANCELLED:
+        return f"ANNULLATO: {title}"
+    if event.status == EventStatus.POSTPONED:
+        return f"RINVIATO: {title}"
+    return title
+
+
+def _description(event: Event, page_url: str, *, with_programme: bool) -> str:
+    parts = []
+    if event.status == EventStatus.CANCELLED and event.cancellation_reason:
+        parts.append(f"Evento annullato: {event.cancellation_reason}")
+    if event.status == EventStatus.POSTPONED and event.postponement_note:
+        parts.append(f"Evento rinviato: {event.postponement_note}")
+    if event.summary:
+        parts.append(event.summary)
+    if event.opening_hours:
+        parts.append(f"Orari: {event.opening_hours}")
+    text = html_to_text(event.description_html)
+    if text:
+        parts.append(text)
+    if with_programme and event.sessions:
+        lines = ["Programma:"]
+        for s in event.sessions:
+            when = s.starts_at.astimezone(ROME).strftime("%H:%M")
+            speakers = ", ".join(sp.name for sp in s.speakers)
+            lines.append(f"{when} {s.title}" + (f" ({speakers})" if speakers else ""))
+        parts.append("\n".join(lines))
+    if event.has_online and event.status != EventStatus.CANCELLED:
+        parts.append(f"Collegamento online: {event.online_url}")
+    parts.append(page_url)
+    return "\n\n".join(parts)
+
+
+def _common(component: VEvent, event: Event, page_url: str, organizer: tuple[str, str]) -> None:
+    component.add("url", page_url)
+    categories = [event.type.label] + [t.name for t in event.themes]
+    component.add("categories", categories)
+    name, email = organizer
+    address = vCalAddress(f"mailto:{email}")
+    address.params["CN"] = vText(name)
+    component.add("organizer", address)
+    component.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
+    if event.venue is not None and event.has_venue and event.venue.latitude is not None:
+        component.add("geo", (event.venue.latitude, event.venue.longitude))
+
+
+def event_components(event: Event, page_url: str, host: str, organizer: tuple[str, str]) -> list[VEvent]:
+    """The VEVENTs a person sees for one event: one for the event, or one per lesson of a course."""
+    if event.type.slug in SESSION_TYPES and event.sessions:
+        return [_session_component(event, s, page_url, host, organizer) for s in event.sessions]
+    component = VEvent()
+    component.add("uid", event_uid(event, host))
+    stamp = _utc(event.updated_at)
+    component.add("dtstamp", stamp)
+    component.add("last-modified", stamp)
+    component.add("sequence", event.sequence)
+    component.add("summary", _summary(event, event.title))
+    if event.all_day:
+        component.add("dtstart", event.first_day)
+        component.add("dtend", event.last_day + days(1))
+        component.add("transp", "TRANSPARENT")
+    else:
+        component.add("dtstart", event.starts_at.astimezone(ROME))
+        component.add("dtend", event.ends_at.astimezone(ROME))
+    location = _location(event)
+    if location:
+        component.add("location", location)
+    component.add("description", _description(event, page_url, with_programme=True))
+    _common(component, event, page_url, organizer)
+    return [component]
+
+
+def _session_component(
+    event: Event, session: EventSession, page_url: str, host: str, organizer: tuple[str, str]
+) -> VEvent:
+    component = VEvent()
+    component.add("uid", session_uid(session, host))
+    stamp = _utc(max(event.updated_at, session.updated_at))
+    component.add("dtstamp", stamp)
+    component.add("last-modified", stamp)
+    # Both numbers only grow, so their sum grows whenever either the course or the lesson moves.
+    component.add("sequence", event.sequence + session.sequence)
+    component.add("summary", _summary(event, f"{event.title} – {session.title}"))
+    start = session.starts_at.astimezone(ROME)
+    end = session.ends_at or (event.ends_at if event.ends_at.date() == session.starts_at.date() else None)
+    component.add("dtstart", start)
+    component.add("dtend", (end or session.starts_at + timedelta(hours=1)).astimezone(ROME))
+    location = _location(event, session)
+    if location:
+        component.add("location", location)
+    description = _description(event, page_url, with_programme=False)
+    if session.description:
+        description = f"{session.description}\n\n{description}"
+    if session.online_url and event.status != EventStatus.CANCELLED:
+        description += f"\n\nCollegamento online per questa lezione: {session.online_url}"
+    component.add("description", description)
+    component.add("related-to", event_uid(event, host))
+    _common(component, event, page_url, organizer)
+    return component
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def build_calendar(components: list[VEvent], *, name: str, description: str | None = None) -> Calendar:
+    """A VCALENDAR with a VTIMEZONE for Europe/Rome covering the years of its events."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("name", vText(name))
+    calendar.add("x-wr-calname", vText(name))
+    if description:
+        calendar.add("description", vText(description))
+        calendar.add("x-wr-caldesc", vText(description))
+    calendar.add("x-wr-timezone", "Europe/Rome")
+    for component in components:
+        calendar.add_component(component)
+    starts = [c.decoded("dtstart") for c in components]
+    if any(isinstance(s, datetime) for s in starts):
+        first = min(s if not isinstance(s, datetime) else s.date() for s in starts)
+        last = max(s if not isinstance(s, datetime) else s.date() for s in starts)
+        calendar.add_missing_timezones(date(first.year, 1, 1), date(last.year + 1, 1, 1))
+        for timezone in calendar.walk("VTIMEZONE"):
+            # icalendar notes the range in a COMMENT that strict parsers reject inside VTIMEZONE.
+            timezone.pop("COMMENT", None)
+    return calendar

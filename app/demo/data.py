@@ -210,6 +210,7 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
         venue_id=venues["anci"].id,
         online_url="https://meet.jit.si/consulta-cooperazione-anci-piemonte",
         capacity=40,
+        registration_moderated=True,
         themes=["Cooperazione decentrata", "Politiche europee"],
     )
 
@@ -416,7 +417,138 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
     ]:
         db.session.add(Material(event=events[event_key], title=title, url=url))
     db.session.commit()
+    _demo_registrations(events, today)
     return events
+
+
+FIRST_NAMES = [
+    "Giulia",
+    "Marco",
+    "Francesca",
+    "Luca",
+    "Chiara",
+    "Andrea",
+    "Elena",
+    "Paolo",
+    "Silvia",
+    "Davide",
+    "Laura",
+    "Stefano",
+    "Marta",
+    "Alberto",
+    "Valentina",
+    "Giorgio",
+    "Sara",
+    "Roberto",
+    "Anna",
+    "Matteo",
+]
+LAST_NAMES = [
+    "Ferrero",
+    "Bianco",
+    "Gallo",
+    "Costa",
+    "Rosso",
+    "Bosio",
+    "Giordano",
+    "Marchetti",
+    "Barbero",
+    "Fassino",
+    "Olivero",
+    "Revelli",
+    "Cerutti",
+    "Bertola",
+    "Chiesa",
+    "Audisio",
+    "Quaglia",
+    "Dematteis",
+    "Mondino",
+    "Sacco",
+]
+COMUNI = [
+    "Pinerolo",
+    "Alba",
+    "Susa",
+    "Cuneo",
+    "Asti",
+    "Novara",
+    "Biella",
+    "Vercelli",
+    "Ivrea",
+    "Bra",
+    "Saluzzo",
+    "Chieri",
+    "Moncalieri",
+    "Casale Monferrato",
+    "Domodossola",
+    "Verbania",
+    "Acqui Terme",
+    "Mondovì",
+    "Villar Pellice",
+    "Avigliana",
+]
+ROLES = ["sindaco", "assessore", "consigliere", "segretario", "funzionario", "altro"]
+
+
+def _demo_registrations(events: dict[str, Event], today: date) -> None:
+    """Registrants spread over the last weeks, so organizer pages and charts have something to show:
+    a full course with a waiting list, a moderated Consulta meeting, a hybrid incontro with a question."""
+    from app.registrations import services as registrations
+    from app.registrations.models import Registration
+
+    consent = registrations.Consent(
+        "2026-11",
+        "Ho letto l'informativa sulla privacy e acconsento al trattamento dei miei dati per questa iscrizione.",
+    )
+    question = registrations.add_question(events["incontro-2"], registrations.attendance_question())
+    plan = [
+        ("corso", 28, {}),
+        ("incontro-2", 18, {question.id: "In presenza"}),
+        ("consulta", 9, {}),
+        ("profile", 7, {}),
+    ]
+    person = 0
+    for key, how_many, answers in plan:
+        event = events[key]
+        for n in range(how_many):
+            first, last = FIRST_NAMES[person % 20], LAST_NAMES[(person * 7) % 20]
+            comune = COMUNI[(person * 3) % 20]
+            person += 1
+            if key == "incontro-2" and n % 3 == 0:
+                answers = {question.id: "Online"}
+            elif key == "incontro-2":
+                answers = {question.id: "In presenza"}
+            outcome = registrations.register(
+                event.id,
+                registrations.ParticipantInput(
+                    first_name=first,
+                    last_name=last,
+                    email=f"{first}.{last}.{person}@comune.example.it".lower(),
+                    organization=f"Comune di {comune}",
+                    role=ROLES[person % 6],
+                    answers=answers,
+                ),
+                consent,
+            )
+            registration: Registration = outcome.registration
+            # Spread the sign-ups over the past three weeks, oldest first, for a chart worth reading.
+            when = rome_datetime(today - timedelta(days=21 - (n * 20) // how_many), time(9 + n % 9, (n * 13) % 60))
+            registration.created_at = when
+            if registration.confirmed_at:
+                registration.confirmed_at = when
+            if registration.waitlisted_at:
+                registration.waitlisted_at = when
+            for activity in registration.activities:
+                activity.created_at = when
+    db.session.commit()
+    consulta = events["consulta"]
+    pending = db.session.scalars(select(Registration).where(Registration.event_id == consulta.id)).all()
+    for registration in pending[:5]:
+        registrations.approve(registration)
+    course = db.session.scalars(
+        select(Registration).where(Registration.event_id == events["corso"].id).order_by(Registration.id)
+    ).all()
+    registrations.cancel(course[3])
 
 
 def ensure_demo_organizer() -> tuple[User, bool]:

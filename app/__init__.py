@@ -20,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.from_mapping(build_config(app.instance_path, config))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    register_request_limits(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -27,6 +28,21 @@ def create_app(config: dict | None = None) -> Flask:
     register_security_headers(app)
     register_commands(app)
     return app
+
+
+#: Public forms hold a few short fields; only the organizers' upload form needs MAX_CONTENT_LENGTH.
+SMALL_FORM_BYTES = 64 * 1024
+SMALL_FORM_BLUEPRINTS = {"registrations", "auth"}
+
+
+def register_request_limits(app: Flask) -> None:
+    """Registered before the extensions, so the limit applies before CSRF protection reads the form."""
+    from flask import request
+
+    @app.before_request
+    def limit_public_forms():
+        if request.blueprint in SMALL_FORM_BLUEPRINTS:
+            request.max_content_length = SMALL_FORM_BYTES
 
 
 def register_extensions(app: Flask) -> None:

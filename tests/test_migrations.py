@@ -66,3 +66,27 @@ def test_upgrade_creates_every_check_constraint(empty_database_url):
     }
     assert expected - found == set()
     assert ("events", "ck_events_not_overbooked") in found
+
+
+def test_upgrade_keeps_existing_rows_that_others_reference(empty_database_url):
+    """Batch migrations rebuild SQLite tables: rows referenced by foreign keys must survive."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="0002")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO venues (id, name) VALUES (1, 'Palazzo Lascaris')"))
+            conn.execute(
+                text(
+                    "INSERT INTO events (id, slug, title, type_id, description_html, starts_at, ends_at, all_day,"
+                    " attendance_mode, venue_id, status, registration_required, registration_moderated,"
+                    " confirmed_count, sequence, created_at, updated_at)"
+                    " SELECT 1, 'incontro', 'Incontro', id, '', '2026-12-03 09:00:00+00', '2026-12-03 11:00:00+00',"
+                    " false, 'in_person', 1, 'published', true, false, 0, 0,"
+                    " '2026-11-01 00:00:00+00', '2026-11-01 00:00:00+00' FROM event_types WHERE slug = 'incontro'"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            kept = conn.execute(text("SELECT e.title, v.name FROM events e JOIN venues v ON v.id = e.venue_id")).all()
+        db.engine.dispose()
+    assert [tuple(row) for row in kept] == [("Incontro", "Palazzo Lascaris")]

@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, vCalAddress, vText
+import webcolors
+from icalendar import Calendar, vCalAddress, vDuration, vText
 from icalendar import Event as VEvent
 
 from app.events.models import Event, EventSession, EventStatus
@@ -16,9 +17,22 @@ from app.text import html_to_text
 from app.timeutil import ROME, days
 
 PRODID = "-//ANCI Piemonte//Incontri//IT"
+#: How often subscribers should poll: often enough for a cancellation to arrive the same day.
+REFRESH = timedelta(hours=3)
 
 #: Types whose programme items are separate appointments (lessons): one VEVENT each.
 SESSION_TYPES = {"corso"}
+
+
+def css_color_name(hex_color: str) -> str:
+    """RFC 7986 wants a CSS colour name, not #rrggbb: the nearest of the 147 names."""
+    red, green, blue = webcolors.hex_to_rgb(hex_color)
+
+    def distance(name: str) -> int:
+        r, g, b = webcolors.name_to_rgb(name)
+        return (r - red) ** 2 + (g - green) ** 2 + (b - blue) ** 2
+
+    return min(sorted(webcolors.names("css3")), key=distance)
 
 
 def host_of(base_url: str) -> str:
@@ -84,7 +98,9 @@ def _common(component: VEvent, event: Event, page_url: str, organizer: tuple[str
     address = vCalAddress(f"mailto:{email}")
     address.params["CN"] = vText(name)
     component.add("organizer", address)
-    component.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
+    status = {EventStatus.CANCELLED: "CANCELLED", EventStatus.POSTPONED: "TENTATIVE"}.get(event.status, "CONFIRMED")
+    component.add("status", status)
+    component.add("color", css_color_name(event.type.color))
     if event.venue is not None and event.has_venue and event.venue.latitude is not None:
         component.add("geo", (event.venue.latitude, event.venue.longitude))
 
@@ -148,8 +164,16 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(microsecond=0)
 
 
-def build_calendar(components: list[VEvent], *, name: str, description: str | None = None) -> Calendar:
-    """A VCALENDAR with a VTIMEZONE for Europe/Rome covering the years of its events."""
+def build_calendar(
+    components: list[VEvent],
+    *,
+    name: str,
+    description: str | None = None,
+    color: str | None = None,
+    subscription: bool = False,
+) -> Calendar:
+    """A VCALENDAR with a VTIMEZONE for Europe/Rome covering the years of its events.
+    Subscription feeds also say how often to refresh; neither kind has METHOD or alarms."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -159,13 +183,19 @@ def build_calendar(components: list[VEvent], *, name: str, description: str | No
     if description:
         calendar.add("description", vText(description))
         calendar.add("x-wr-caldesc", vText(description))
-    calendar.add("x-wr-timezone", "Europe/Rome")
+    calendar.add("x-wr-timezone", vText("Europe/Rome"))
+    if color:
+        calendar.add("color", css_color_name(color))
+        calendar.add("x-apple-calendar-color", vText(color))
+    if subscription:
+        calendar.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(REFRESH))
     for component in components:
         calendar.add_component(component)
     starts = [c.decoded("dtstart") for c in components]
     if any(isinstance(s, datetime) for s in starts):
-        first = min(s if not isinstance(s, datetime) else s.date() for s in starts)
-        last = max(s if not isinstance(s, datetime) else s.date() for s in starts)
+        days_ = [s.date() if isinstance(s, datetime) else s for s in starts]
+        first, last = min(days_), max(days_)
         calendar.add_missing_timezones(date(first.year, 1, 1), date(last.year + 1, 1, 1))
         for timezone in calendar.walk("VTIMEZONE"):
             # icalendar notes the range in a COMMENT that strict parsers reject inside VTIMEZONE.

@@ -17,6 +17,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import event as orm_event
+from sqlalchemy import inspect as inspect_state
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -61,6 +63,8 @@ class EventType(db.Model):
     requires_registration: Mapped[bool] = mapped_column(Boolean, default=True)
     default_capacity: Mapped[int | None] = mapped_column(Integer)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    #: Calendar feeds compare this to decide whether they changed.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
         CheckConstraint("default_capacity IS NULL OR default_capacity > 0", name="capacity_positive"),
@@ -82,6 +86,8 @@ class Organization(db.Model):
     country: Mapped[str] = mapped_column(String(2), default="IT")
     website: Mapped[str | None] = mapped_column(String(500))
     description: Mapped[str | None] = mapped_column(Text)
+    #: Calendar feeds compare this to decide whether they changed.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     speakers: Mapped[list[Speaker]] = relationship(back_populates="organization")
 
@@ -104,6 +110,8 @@ class Speaker(db.Model):
     #: Role within the organization, e.g. "Presidente" or "Sindaco di Pinerolo".
     role: Mapped[str | None] = mapped_column(String(200))
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"), index=True)
+    #: Calendar feeds compare this to decide whether they changed.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     organization: Mapped[Organization | None] = relationship(back_populates="speakers")
 
@@ -120,6 +128,8 @@ class Venue(db.Model):
     comune: Mapped[str | None] = mapped_column(String(120), index=True)
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
+    #: Calendar feeds compare this to decide whether they changed.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
         CheckConstraint("latitude IS NULL OR (latitude >= -90 AND latitude <= 90)", name="latitude_range"),
@@ -152,6 +162,8 @@ class Series(db.Model):
     #: Word for one event of the cycle, used in "2° incontro".
     item_label: Mapped[str] = mapped_column(String(40), default="incontro")
     description: Mapped[str | None] = mapped_column(Text)
+    #: Calendar feeds compare this to decide whether they changed.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     #: passive_deletes="all": the database refuses to delete a series still in use.
     events: Mapped[list[Event]] = relationship(
@@ -215,6 +227,8 @@ class Event(db.Model):
     online_url: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(20), default=EventStatus.DRAFT, index=True)
     cancellation_reason: Mapped[str | None] = mapped_column(Text)
+    #: When it was cancelled: feeds keep a cancelled event for a while so subscribers see it go.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: What participants should know about a postponement (new date when known).
     postponement_note: Mapped[str | None] = mapped_column(Text)
     capacity: Mapped[int | None] = mapped_column(Integer)
@@ -229,7 +243,8 @@ class Event(db.Model):
     #: Bumped whenever date, time, place or status change (calendar clients rely on it).
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: Last change to what the event publishes (not to its seat counter): DTSTAMP and LAST-MODIFIED.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     type: Mapped[EventType] = relationship(lazy="joined")
@@ -358,7 +373,7 @@ class EventSession(db.Model):
     venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id", ondelete="RESTRICT"), index=True)
     online_url: Mapped[str | None] = mapped_column(String(500))
     sequence: Mapped[int] = mapped_column(Integer, default=0)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     event: Mapped[Event] = relationship(back_populates="sessions")
     venue: Mapped[Venue | None] = relationship()
@@ -395,3 +410,16 @@ class Material(db.Model):
     @property
     def is_file(self) -> bool:
         return self.stored_name is not None
+
+
+#: Changes that are not part of what an event publishes: the seat counter moves with every
+#: registration, and must not make calendar clients think the event changed.
+_NOT_PUBLISHED = {"confirmed_count", "updated_at"}
+
+
+@orm_event.listens_for(Event, "before_update")
+@orm_event.listens_for(EventSession, "before_update")
+def _touch_when_published_data_changes(_mapper, _connection, target) -> None:
+    state = inspect_state(target)
+    if any(attr.key not in _NOT_PUBLISHED and attr.history.has_changes() for attr in state.attrs):
+        target.updated_at = utcnow()

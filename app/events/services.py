@@ -359,6 +359,7 @@ def _set_status(event: Event, status: EventStatus) -> None:
 def publish_event(event: Event) -> Event:
     _set_status(event, EventStatus.PUBLISHED)
     event.cancellation_reason = None
+    event.cancelled_at = None
     event.postponement_note = None
     event.published_at = event.published_at or utcnow()
     db.session.commit()
@@ -377,6 +378,7 @@ def cancel_event(event: Event, reason: str) -> Event:
         raise EventError(_l("Indica il motivo dell'annullamento."))
     _set_status(event, EventStatus.CANCELLED)
     event.cancellation_reason = reason
+    event.cancelled_at = event.cancelled_at or utcnow()
     db.session.commit()
     return event
 
@@ -506,6 +508,7 @@ def update_session(session: EventSession, data: SessionInput) -> EventSession:
 
 
 def delete_session(session: EventSession) -> None:
+    session.event.updated_at = utcnow()  # the agenda in the event's calendar entry changes
     db.session.delete(session)
     db.session.commit()
 
@@ -525,6 +528,7 @@ def move_session(session: EventSession, offset: int) -> None:
     other.position = a
     db.session.flush()
     session.position = b
+    session.event.updated_at = utcnow()
     db.session.commit()
 
 

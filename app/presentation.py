@@ -184,6 +184,21 @@ def calendar_links(event: Event) -> dict[str, str]:
     return {"google": google, "outlook": outlook}
 
 
+def subscribe_links(path: str, name: str) -> dict[str, str]:
+    """Ways to subscribe to a feed: webcal:// for Apple and desktop clients, the plain https
+    address to copy, and the 'add from web' pages of Google Calendar and Outlook."""
+    https = current_app.config["BASE_URL"] + path
+    webcal = "webcal://" + https.split("://", 1)[1]
+    outlook_query = urlencode({"url": https, "name": name})
+    return {
+        "https": https,
+        "webcal": webcal,
+        "google": "https://calendar.google.com/calendar/render?" + urlencode({"cid": webcal}),
+        "outlook": "https://outlook.live.com/calendar/0/addfromweb?" + outlook_query,
+        "office": "https://outlook.office.com/calendar/0/addfromweb?" + outlook_query,
+    }
+
+
 def answer_label(question, value: str | None) -> str:
     """An answer as people read it: 'Sì' rather than 'si', a dash when there is none."""
     if not value:
@@ -219,6 +234,7 @@ def init_app(app: Flask) -> None:
         AttendanceMode=AttendanceMode,
         map_url=map_url,
         calendar_links=calendar_links,
+        subscribe_links=subscribe_links,
         now=utcnow,
         has_endpoint=has_endpoint,
         LANGUAGES=app.config["LANGUAGES"],

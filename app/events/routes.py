@@ -135,6 +135,7 @@ def month_calendar():
         next_month=next_month,
         numbers=services.series_numbers(events),
         rome=ROME,
+        types=db.session.scalars(select(EventType).order_by(EventType.position, EventType.label)).all(),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
+from app.calendar import services as calendar
 from app.comuni import comuni_names
 from app.events.services import get_public_event, load_programme
 from app.extensions import limiter
@@ -91,6 +92,7 @@ def registration(token: str):
             event=event,
             questions=questions,
             waitlist_position=services.waitlist_position(registration),
+            personal_feed=calendar.personal_feed_for(registration.email),
         )
     )
 
@@ -154,6 +156,21 @@ def reissue(token: str):
         "success",
     )
     return redirect(url_for("registrations.registration", token=new_token), code=303)
+
+
+@bp.post("/iscrizioni/<token>/calendario/nuovo-link")
+@limiter.limit(_rate_limit)
+def reissue_feed(token: str):
+    """A new address for the personal calendar feed; calendars subscribed to the old one stop updating."""
+    registration = _registration_or_404(token)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    calendar.revoke_personal_feed(calendar.personal_feed_for(registration.email))
+    flash(
+        _("Nuovo indirizzo creato: il vecchio non funziona più. Aggiungi di nuovo il calendario con quello nuovo."),
+        "success",
+    )
+    return redirect(url_for("registrations.registration", token=token, _anchor="calendario"), code=303)
 
 
 @bp.get("/privacy")

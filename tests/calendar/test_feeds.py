@@ -223,6 +223,7 @@ def test_two_downloads_and_an_app_restart_give_the_same_bytes(app, client, progr
     with restarted.app_context():
         again = restarted.test_client().get("/calendario.ics")
         db.session.remove()
+        db.engine.dispose()
     assert again.get_data() == first.get_data()
 
 

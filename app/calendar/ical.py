@@ -6,6 +6,7 @@ Nothing here depends on the request time, so the same data always gives the same
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from urllib.parse import urlsplit
 
 import webcolors
@@ -24,6 +25,7 @@ REFRESH = timedelta(hours=3)
 SESSION_TYPES = {"corso"}
 
 
+@cache
 def css_color_name(hex_color: str) -> str:
     """RFC 7986 wants a CSS colour name, not #rrggbb: the nearest of the 147 names."""
     red, green, blue = webcolors.hex_to_rgb(hex_color)

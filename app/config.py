@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 def _instance_secret_key(instance_path: Path) -> str:
@@ -41,6 +42,23 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         #: Version of the privacy notice at /privacy; stored with every consent given.
         "PRIVACY_NOTICE_VERSION": env.get("PRIVACY_NOTICE_VERSION", "2026-11"),
         "PRIVACY_CONTACT_EMAIL": env.get("PRIVACY_CONTACT_EMAIL", "privacy@example.org"),
+        # Email. Without MAIL_SERVER messages are written as .eml files in MAIL_FOLDER.
+        "MAIL_SERVER": env.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes"),
+        "MAIL_USE_SSL": env.get("MAIL_USE_SSL", "").lower() in ("1", "true", "yes"),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER") or None,
+        # The outbox worker does the sending; Flask-Mail must never stay silent on its own.
+        "MAIL_SUPPRESS_SEND": False,
+        "MAIL_FOLDER": env.get("MAIL_FOLDER") or str(instance / "mail"),
+        "OUTBOX_BATCH_SIZE": int(env.get("OUTBOX_BATCH_SIZE", "50")),
+        "OUTBOX_MAX_ATTEMPTS": int(env.get("OUTBOX_MAX_ATTEMPTS", "8")),
+        "OUTBOX_RETRY_SECONDS": int(env.get("OUTBOX_RETRY_SECONDS", "60")),
+        #: A row left 'sending' longer than this (its worker died) is taken again.
+        "OUTBOX_LEASE_SECONDS": int(env.get("OUTBOX_LEASE_SECONDS", "300")),
+        "WORKER_INTERVAL": int(env.get("WORKER_INTERVAL", "30")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SAMESITE": "Lax",
@@ -50,6 +68,9 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
     config.update(overrides or {})
+    if not config.get("MAIL_DEFAULT_SENDER"):
+        host = urlsplit(config["BASE_URL"]).hostname or "localhost"
+        config["MAIL_DEFAULT_SENDER"] = f"{config['ORGANIZATION_NAME']} <noreply@{host}>"
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = env.get("SECRET_KEY") or _instance_secret_key(instance)
     return config

@@ -203,3 +203,35 @@ def build_calendar(
             # icalendar notes the range in a COMMENT that strict parsers reject inside VTIMEZONE.
             timezone.pop("COMMENT", None)
     return calendar
+
+
+def invitation(
+    event: Event,
+    *,
+    method: str,
+    attendee: tuple[str, str],
+    page_url: str,
+    host: str,
+    organizer: tuple[str, str],
+    sequence_bump: int = 0,
+) -> bytes:
+    """An iTIP message (RFC 5546) for one participant: METHOD:REQUEST invites or updates,
+    METHOD:CANCEL withdraws. Same UIDs and SEQUENCE as the feeds, so clients merge them."""
+    components = event_components(event, page_url, host, organizer)
+    name, email = attendee
+    for component in components:
+        address = vCalAddress(f"mailto:{email}")
+        address.params["CN"] = vText(name)
+        address.params["ROLE"] = vText("REQ-PARTICIPANT")
+        address.params["PARTSTAT"] = vText("ACCEPTED" if method == "REQUEST" else "DECLINED")
+        address.params["RSVP"] = vText("FALSE")
+        component.add("attendee", address)
+        if sequence_bump:
+            sequence = int(component.pop("SEQUENCE"))
+            component.add("sequence", sequence + sequence_bump)
+        if method == "CANCEL":
+            component.pop("STATUS", None)
+            component.add("status", "CANCELLED")
+    calendar = build_calendar(components, name=event.title)
+    calendar.add("method", method)
+    return calendar.to_ical()

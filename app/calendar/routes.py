@@ -59,12 +59,6 @@ class RenderCache:
 render_cache = RenderCache()
 
 
-def _organizer() -> tuple[str, str]:
-    config = current_app.config
-    sender = config.get("MAIL_DEFAULT_SENDER") or f"noreply@{host_of(config['BASE_URL'])}"
-    return config["ORGANIZATION_NAME"], sender if isinstance(sender, str) else sender[1]
-
-
 def _page_url(event: Event) -> str:
     return current_app.config["BASE_URL"] + url_for("events.event_detail", slug=event.slug)
 
@@ -84,7 +78,7 @@ def ics_response(entry: Rendered, filename: str, cache_control: str = PUBLIC_CAC
 def _render(feed: services.Feed, state: services.FeedState) -> Rendered:
     events = services.feed_events(feed)
     host = host_of(current_app.config["BASE_URL"])
-    organizer = _organizer()
+    organizer = services.organizer_identity()
     components = [c for e in events for c in event_components(e, _page_url(e), host, organizer)]
     calendar = build_calendar(
         components, name=feed.name, description=feed.description, color=feed.color, subscription=True
@@ -171,7 +165,9 @@ def event_ics(slug: str):
         abort(404)
     load_programme(event)
     host = host_of(current_app.config["BASE_URL"])
-    calendar = build_calendar(event_components(event, _page_url(event), host, _organizer()), name=event.title)
+    calendar = build_calendar(
+        event_components(event, _page_url(event), host, services.organizer_identity()), name=event.title
+    )
     body = calendar.to_ical()
     last_modified = max([event.updated_at] + [s.updated_at for s in event.sessions])
     entry = Rendered(body, hashlib.sha256(body).hexdigest(), last_modified)

@@ -6,7 +6,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from email.utils import parseaddr
+from urllib.parse import urlsplit
 
+from flask import current_app
 from sqlalchemy import Select, and_, func, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -45,6 +48,15 @@ class Feed:
     series_id: int | None = None
     email: str | None = None
     color: str | None = None
+
+
+def organizer_identity() -> tuple[str, str]:
+    """ORGANIZER of calendar entries: the association's name and its sending address."""
+    config = current_app.config
+    sender = config.get("MAIL_DEFAULT_SENDER") or f"noreply@{urlsplit(config['BASE_URL']).hostname or 'localhost'}"
+    if isinstance(sender, tuple | list):
+        sender = sender[1]
+    return config["ORGANIZATION_NAME"], parseaddr(sender)[1] or sender
 
 
 def window_start() -> tuple[datetime, datetime]:

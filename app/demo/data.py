@@ -27,17 +27,17 @@ DEMO_ORGANIZER_EMAIL = "organizzatore@example.org"
 DEMO_ORGANIZER_PASSWORD = "incontri-demo"
 
 EVENT_TYPES = [
-    # slug, label, colour, requires registration, default capacity
-    ("consulta", "Riunione della Consulta", "#004d99", True, 40),
-    ("incontro", "Incontro", "#00734d", True, 80),
-    ("mostra", "Mostra", "#8a1c4a", False, None),
-    ("corso", "Percorso formativo", "#a64b00", True, 25),
+    # slug, label, colour, requires registration, default capacity, reminders (a course's: before each lesson)
+    ("consulta", "Riunione della Consulta", "#004d99", True, 40, "7g, 1g"),
+    ("incontro", "Incontro", "#00734d", True, 80, "7g, 1g"),
+    ("mostra", "Mostra", "#8a1c4a", False, None, ""),
+    ("corso", "Percorso formativo", "#a64b00", True, 25, "1g"),
 ]
 
 
 def seed_event_types() -> None:
     """The four types the association works with; they are data and can be extended."""
-    for position, (slug, label, color, requires, capacity) in enumerate(EVENT_TYPES):
+    for position, (slug, label, color, requires, capacity, reminders) in enumerate(EVENT_TYPES):
         if db.session.scalar(select(EventType).where(EventType.slug == slug)) is None:
             db.session.add(
                 EventType(
@@ -47,6 +47,7 @@ def seed_event_types() -> None:
                     requires_registration=requires,
                     default_capacity=capacity,
                     position=position,
+                    reminder_offsets=reminders,
                 )
             )
     db.session.commit()

@@ -63,6 +63,8 @@ class EventType(db.Model):
     requires_registration: Mapped[bool] = mapped_column(Boolean, default=True)
     default_capacity: Mapped[int | None] = mapped_column(Integer)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    #: When reminders go out before an event (or, for courses, before each lesson): "7g, 1g".
+    reminder_offsets: Mapped[str] = mapped_column(String(100), default="7g, 1g")
     #: Calendar feeds compare this to decide whether they changed.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -237,6 +239,8 @@ class Event(db.Model):
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Moderated events (e.g. meetings reserved to members): each registration awaits approval.
     registration_moderated: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Reminders for this event, overriding its type's ("nessuno" for none); None: the type's.
+    reminder_offsets: Mapped[str | None] = mapped_column(String(100))
     #: Confirmed registrations, kept by the registrations service while it holds the row lock;
     #: the CHECK below makes overbooking impossible even for a buggy writer.
     confirmed_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -28,6 +28,7 @@ from app.events.models import (
 )
 from app.extensions import db
 from app.i18n import lazy_gettext as _l
+from app.notifications import services as notifications
 from app.registrations.services import copy_questions, fill_seats, lock_event
 from app.text import sanitize_html, slugify
 from app.timeutil import month_bounds, utcnow
@@ -346,14 +347,20 @@ def update_event(event: Event, data: EventInput) -> Event:
     fill_seats(event)
     if _schedule_signature(event) != before:
         event.sequence += 1
+        # Participants hear of a new date, time or place in the same transaction that makes it.
+        notifications.queue_event_update(event)
     db.session.commit()
     return event
 
 
-def _set_status(event: Event, status: EventStatus) -> None:
-    if event.status != status:
-        event.status = status
-        event.sequence += 1
+def _set_status(event: Event, status: EventStatus) -> bool:
+    """Change the status; True when participants must be told (the event was already public)."""
+    if event.status == status:
+        return False
+    was_public = event.status != EventStatus.DRAFT
+    event.status = status
+    event.sequence += 1
+    return was_public and status != EventStatus.DRAFT
 
 
 def publish_event(event: Event) -> Event:
@@ -376,17 +383,21 @@ def cancel_event(event: Event, reason: str) -> Event:
     reason = (reason or "").strip()
     if not reason:
         raise EventError(_l("Indica il motivo dell'annullamento."))
-    _set_status(event, EventStatus.CANCELLED)
+    tell = _set_status(event, EventStatus.CANCELLED)
     event.cancellation_reason = reason
     event.cancelled_at = event.cancelled_at or utcnow()
+    if tell:
+        notifications.queue_event_update(event)
     db.session.commit()
     return event
 
 
 def postpone_event(event: Event, note: str) -> Event:
     """Mark as postponed; the note tells what is known of the new date."""
-    _set_status(event, EventStatus.POSTPONED)
+    tell = _set_status(event, EventStatus.POSTPONED)
     event.postponement_note = (note or "").strip() or None
+    if tell:
+        notifications.queue_event_update(event)
     db.session.commit()
     return event
 
@@ -503,6 +514,8 @@ def update_session(session: EventSession, data: SessionInput) -> EventSession:
     _apply_session(session, data)
     if (session.starts_at, session.ends_at, session.venue_id, session.online_url) != before:
         session.sequence += 1
+        if session.event.status != EventStatus.DRAFT:
+            notifications.queue_event_update(session.event)
     db.session.commit()
     return session
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from app.events.models import Event, EventStatus
 from app.extensions import db
 from app.i18n import lazy_gettext as _l
+from app.notifications import services as notifications
 from app.presentation import long_datetime
 from app.registrations.models import (
     ACTIVE_STATUSES,
@@ -64,7 +65,13 @@ def lock_event(event_id: int) -> Event:
 
 
 def _record(registration: Registration, kind: ActivityKind, actor: Actor, user_id: int | None, notify: bool = True):
-    db.session.add(Activity(registration=registration, kind=kind, actor=actor, user_id=user_id, notify=notify))
+    """Write what happened and, when the participant must hear of it, queue the email in the
+    same transaction: both are saved, or neither."""
+    activity = Activity(registration=registration, kind=kind, actor=actor, user_id=user_id, notify=notify)
+    db.session.add(activity)
+    if notify:
+        db.session.flush()
+        notifications.queue_for_activity(activity)
 
 
 def _confirm(event: Event, registration: Registration) -> None:

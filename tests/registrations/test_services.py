@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from app.events import services as events
 from app.events.models import Event
 from app.extensions import db
+from app.notifications.models import OutboxMessage
 from app.registrations import services
 from app.registrations.models import Activity, ActivityKind, Registration, RegistrationStatus, Source
 from app.timeutil import utcnow
@@ -112,7 +113,12 @@ def test_cancelling_a_confirmed_seat_promotes_the_first_in_the_waiting_list(make
     db.session.refresh(second_waiting)
     assert (holder.status, first_waiting.status, second_waiting.status) == ("cancelled", "confirmed", "waitlisted")
     assert [a.kind for a in first_waiting.activities] == ["waitlisted", "promoted"]
-    assert first_waiting.activities[-1].notify and first_waiting.activities[-1].notified_at is None
+    # The promoted person's email is queued in the same transaction, with the invitation.
+    [message] = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.registration_id == first_waiting.id, OutboxMessage.kind == "promoted")
+    ).all()
+    assert message.calendar_method == "REQUEST" and message.status == "queued"
+    assert first_waiting.activities[-1].notified_at is not None
     assert event.confirmed_count == 1 == confirmed_in_db(event)
 
 

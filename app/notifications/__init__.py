@@ -1,0 +1,1 @@
+"""Email: the durable outbox, the messages participants receive, reminders and the worker."""

@@ -1,0 +1,239 @@
+"""Delivering the outbox: claim due rows, send them over one SMTP connection, record the result.
+
+Claims are short transactions of their own. On PostgreSQL they use SELECT … FOR UPDATE SKIP
+LOCKED, so several workers on several machines never take the same row; on SQLite the single
+writer lock does the same. A row is marked sent right after the server accepted it, so a worker
+killed mid-batch leaves at most the message in flight to be sent again once its claim expires.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import smtplib
+import socket
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, parseaddr
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import and_, or_, select, update
+
+from app.calendar.ical import host_of
+from app.extensions import db, mail
+from app.notifications.models import OutboxMessage, OutboxStatus
+from app.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+#: Failures worth trying again later: the server or the network, not the message.
+TRANSIENT = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, socket.timeout, ConnectionError, OSError)
+
+
+@dataclass
+class Report:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+def build_mime(message: OutboxMessage) -> EmailMessage:
+    """multipart/alternative text + HTML (+ text/calendar with its METHOD, for Gmail and
+    Outlook to show an invitation), and the same calendar as an .ics attachment."""
+    config = current_app.config
+    sender_name, sender_address = parseaddr(config["MAIL_DEFAULT_SENDER"])
+    mime = EmailMessage()
+    mime["From"] = formataddr((sender_name or config["ORGANIZATION_NAME"], sender_address))
+    mime["To"] = (
+        str(Address(display_name=message.recipient_name or "", addr_spec=message.recipient))
+        if message.recipient_name
+        else message.recipient
+    )
+    mime["Subject"] = message.subject
+    mime["Date"] = format_datetime(utcnow())
+    # Stable per outbox row: if a message ever goes out twice, clients can tell it is the same.
+    mime["Message-ID"] = f"<outbox-{message.id}.{message.dedupe_key.replace(':', '.')}@{host_of(config['BASE_URL'])}>"
+    mime["Auto-Submitted"] = "auto-generated"
+    mime.set_content(message.text_body)
+    mime.add_alternative(message.html_body, subtype="html")
+    if message.calendar:
+        mime.add_alternative(message.calendar, subtype="calendar", params={"method": message.calendar_method})
+        mime.add_attachment(
+            message.calendar.encode(),
+            maintype="application",
+            subtype="ics",
+            filename="invito.ics" if message.calendar_method == "REQUEST" else "annullamento.ics",
+        )
+    return mime
+
+
+def _claim(limit: int) -> list[OutboxMessage]:
+    """Take up to `limit` due rows for this worker, in a transaction of their own."""
+    now = utcnow()
+    lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+    due = or_(
+        and_(OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at <= now - lease),
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        ids = list(
+            db.session.scalars(
+                select(OutboxMessage.id)
+                .where(due)
+                .order_by(OutboxMessage.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+    else:
+        # SQLite: take the write lock first, so the rows read are still free when updated.
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.id == -1).values(attempts=0))
+        ids = list(db.session.scalars(select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)))
+    if not ids:
+        db.session.commit()
+        return []
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids))
+        .values(status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.commit()
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids))
+            .order_by(OutboxMessage.id)
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def _backoff(attempts: int) -> timedelta:
+    base = current_app.config["OUTBOX_RETRY_SECONDS"]
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 6 * 3600))
+
+
+def _mark_sent(message: OutboxMessage) -> None:
+    message.status = OutboxStatus.SENT
+    message.sent_at = utcnow()
+    message.last_error = None
+    db.session.commit()
+
+
+def _mark_failure(message: OutboxMessage, error: Exception, *, permanent: bool, report: Report) -> None:
+    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if permanent or message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        message.status = OutboxStatus.FAILED
+        report.failed += 1
+        log.warning("outbox %s failed for good: %s", message.id, message.last_error)
+    else:
+        message.status = OutboxStatus.QUEUED
+        message.next_attempt_at = utcnow() + _backoff(message.attempts)
+        report.retried += 1
+    db.session.commit()
+
+
+def _release(messages: list[OutboxMessage]) -> None:
+    """Give back rows claimed but not tried (the worker is stopping)."""
+    for message in messages:
+        message.status = OutboxStatus.QUEUED
+        message.attempts = max(message.attempts - 1, 0)
+        message.claimed_at = None
+    db.session.commit()
+
+
+class FileTransport:
+    """Without MAIL_SERVER: each message becomes an .eml file in instance/mail/, to open and read."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def send(self, message: OutboxMessage, mime: EmailMessage) -> None:
+        path = self.folder / f"{message.id:06d}-{message.kind}.eml"
+        path.write_bytes(bytes(mime))
+        log.info("mail for %s written to %s", message.recipient, path)
+
+
+class SmtpTransport:
+    """One SMTP connection for the whole batch, opened by Flask-Mail from the MAIL_* settings."""
+
+    def __enter__(self):
+        self.connection = mail.connect().__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        # The server may have gone away after accepting our messages: nothing to undo then.
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            self.connection.__exit__(*exc)
+        return False
+
+    def send(self, message: OutboxMessage, mime: EmailMessage) -> None:
+        sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
+        self.connection.host.sendmail(sender, [message.recipient], bytes(mime))
+
+
+def transport():
+    if current_app.config.get("MAIL_SERVER"):
+        return SmtpTransport()
+    return FileTransport(Path(current_app.config["MAIL_FOLDER"]))
+
+
+def deliver_due(stop: threading.Event | None = None, max_batches: int | None = None) -> Report:
+    """Deliver every due message, batch after batch, until none is left (or asked to stop)."""
+    report = Report()
+    batches = 0
+    size = current_app.config["OUTBOX_BATCH_SIZE"]
+    while not (stop and stop.is_set()) and (max_batches is None or batches < max_batches):
+        batch = _claim(size)
+        if not batch:
+            break
+        batches += 1
+        _deliver_batch(batch, report, stop)
+    return report
+
+
+def _deliver_batch(batch: list[OutboxMessage], report: Report, stop: threading.Event | None) -> None:
+    try:
+        with transport() as channel:
+            for index, message in enumerate(batch):
+                if stop and stop.is_set():
+                    _release(batch[index:])
+                    return
+                try:
+                    channel.send(message, build_mime(message))
+                except smtplib.SMTPRecipientsRefused as error:
+                    _mark_failure(message, error, permanent=_permanent(error), report=report)
+                    continue
+                except smtplib.SMTPResponseException as error:
+                    _mark_failure(message, error, permanent=500 <= error.smtp_code < 600, report=report)
+                    if error.smtp_code in (421,):  # the server is closing the connection
+                        for rest in batch[index + 1 :]:
+                            _mark_failure(rest, error, permanent=False, report=report)
+                        return
+                    continue
+                _mark_sent(message)
+                report.sent += 1
+    except TRANSIENT as error:
+        # The connection could not be opened or broke: whatever is not sent yet waits and retries.
+        db.session.rollback()
+        for message in batch:
+            db.session.refresh(message)
+            if message.status == OutboxStatus.SENDING:
+                _mark_failure(message, error, permanent=False, report=report)
+
+
+def _permanent(error: smtplib.SMTPRecipientsRefused) -> bool:
+    codes = [code for code, _ in error.recipients.values()]
+    return all(500 <= code < 600 for code in codes)

@@ -1,0 +1,375 @@
+"""What participants are told, written to the outbox inside the transaction that causes it.
+
+Nothing here talks to a mail server: the worker (delivery.py) does, later, outside requests.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from contextlib import nullcontext
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app, has_request_context, render_template, url_for
+from flask_babel import force_locale
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.calendar.ical import SESSION_TYPES, host_of, invitation
+from app.calendar.services import organizer_identity
+from app.events.models import Event, EventSession, EventStatus
+from app.extensions import db
+from app.i18n import lazy_gettext as _l
+from app.notifications.models import Broadcast, OutboxMessage, OutboxStatus
+from app.presentation import long_datetime
+from app.registrations.models import ACTIVE_STATUSES, Activity, ActivityKind, Registration, RegistrationStatus
+from app.timeutil import utcnow
+
+# -- reminder offsets ------------------------------------------------------------------------
+
+_OFFSET = re.compile(r"^(\d{1,3})\s*([gdh])$")
+NO_REMINDERS = {"nessuno", "nessuna", "none", "0"}
+
+
+def parse_offsets(text: str | None) -> list[timedelta]:
+    """'7g, 1g, 3h' → [7 days, 1 day, 3 hours]; 'nessuno' or empty → []. ValueError if unreadable."""
+    text = (text or "").strip().lower()
+    if not text or text in NO_REMINDERS:
+        return []
+    offsets = []
+    for part in re.split(r"[,;\s]+(?=\d)", text):
+        match = _OFFSET.match(part.strip())
+        if not match:
+            raise ValueError(part)
+        amount, unit = int(match.group(1)), match.group(2)
+        offset = timedelta(hours=amount) if unit == "h" else timedelta(days=amount)
+        if not timedelta(hours=1) <= offset <= timedelta(days=60):
+            raise ValueError(part)
+        offsets.append(offset)
+    return sorted(set(offsets), reverse=True)
+
+
+def offsets_for(event: Event) -> list[timedelta]:
+    raw = event.reminder_offsets if event.reminder_offsets is not None else event.type.reminder_offsets
+    try:
+        return parse_offsets(raw)
+    except ValueError:
+        return []
+
+
+def offset_label(offset: timedelta) -> str:
+    return f"{offset.days}g" if offset.days and not offset.seconds else f"{int(offset.total_seconds() // 3600)}h"
+
+
+# -- writing messages --------------------------------------------------------------------------
+
+
+@dataclass
+class Email:
+    subject: str
+    text: str
+    html: str
+
+
+def _base_url() -> str:
+    return current_app.config["BASE_URL"]
+
+
+def with_urls(function):
+    """Messages are also written outside requests (worker, commands): give url_for the site's
+    public address to build links with."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        context = nullcontext() if has_request_context() else current_app.test_request_context(base_url=_base_url())
+        with context:
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+def manage_url(registration: Registration) -> str:
+    return _base_url() + url_for("registrations.registration", token=registration.token)
+
+
+SUBJECTS = {
+    "confirmed": _l("Iscrizione confermata: %(title)s"),
+    "approved": _l("Richiesta approvata: %(title)s"),
+    "promoted": _l("Si è liberato un posto: sei confermato a %(title)s"),
+    "waitlisted": _l("Sei in lista d'attesa: %(title)s"),
+    "pending": _l("Richiesta ricevuta: %(title)s"),
+    "rejected": _l("Richiesta non accolta: %(title)s"),
+    "cancelled": _l("Iscrizione annullata: %(title)s"),
+    "link": _l("Il link alla tua iscrizione: %(title)s"),
+    "event_changed": _l("Evento modificato: %(title)s"),
+    "event_cancelled": _l("Evento annullato: %(title)s"),
+    "reminder": _l("Promemoria: %(title)s, %(when)s"),
+    "broadcast": _l("%(title)s"),
+}
+
+
+def render_email(template: str, locale: str, **context) -> Email:
+    """templates/email/<template>.txt and .html, in the participant's language."""
+    with force_locale(locale):
+        context.setdefault("organization", current_app.config["ORGANIZATION_NAME"])
+        context.setdefault("base_url", _base_url())
+        text = render_template(f"email/{template}.txt", **context)
+        html = render_template(f"email/{template}.html", **context)
+        event = context["event"]
+        when = long_datetime(context.get("starts_at") or event.starts_at)
+        subject = str(SUBJECTS[template] % {"title": event.title, "when": when})
+    # Template tags leave blank lines behind; a message reads better without them.
+    text = (
+        re.sub(
+            r"\n{3,}", "\n\n", "\n".join(line if line == "-- " else line.rstrip() for line in text.strip().splitlines())
+        )
+        + "\n"
+    )
+    return Email(" ".join(subject.split()), text, html)
+
+
+def queue(
+    dedupe_key: str,
+    kind: str,
+    registration: Registration | None,
+    email: Email,
+    *,
+    recipient: str | None = None,
+    recipient_name: str | None = None,
+    calendar: bytes | None = None,
+    calendar_method: str | None = None,
+    event_id: int | None = None,
+    broadcast_id: int | None = None,
+) -> OutboxMessage | None:
+    """Add a message to the outbox in the caller's transaction; None if its cause already has one."""
+    if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None:
+        return None
+    message = OutboxMessage(
+        dedupe_key=dedupe_key,
+        kind=kind,
+        recipient=recipient or registration.email,
+        recipient_name=recipient_name or (registration.full_name if registration else None),
+        subject=email.subject[:300],
+        text_body=email.text,
+        html_body=email.html,
+        calendar=calendar.decode() if calendar else None,
+        calendar_method=calendar_method,
+        status=OutboxStatus.QUEUED,
+        attempts=0,
+        next_attempt_at=utcnow(),
+        registration_id=registration.id if registration else None,
+        event_id=event_id or (registration.event_id if registration else None),
+        broadcast_id=broadcast_id,
+    )
+    try:
+        with db.session.begin_nested():  # a concurrent writer of the same cause loses quietly
+            db.session.add(message)
+    except IntegrityError:
+        return None
+    return message
+
+
+def _invite(registration: Registration, method: str, sequence_bump: int = 0) -> bytes:
+    event = registration.event
+    return invitation(
+        event,
+        method=method,
+        attendee=(registration.full_name, registration.email),
+        page_url=_base_url() + url_for("events.event_detail", slug=event.slug),
+        host=host_of(_base_url()),
+        organizer=organizer_identity(),
+        sequence_bump=sequence_bump,
+    )
+
+
+#: Which template each recorded change becomes, and which invitation goes with it.
+ACTIVITY_TEMPLATES = {
+    ActivityKind.CONFIRMED: ("confirmed", "REQUEST"),
+    ActivityKind.APPROVED: ("approved", "REQUEST"),
+    ActivityKind.PROMOTED: ("promoted", "REQUEST"),
+    ActivityKind.WAITLISTED: ("waitlisted", None),
+    ActivityKind.PENDING: ("pending", None),
+    ActivityKind.REJECTED: ("rejected", None),
+    ActivityKind.CANCELLED: ("cancelled", "CANCEL"),
+    ActivityKind.LINK_REQUESTED: ("link", None),
+}
+
+
+@with_urls
+def queue_for_activity(activity: Activity) -> OutboxMessage | None:
+    """The message a change to a registration calls for (called by the registrations service)."""
+    template, method = ACTIVITY_TEMPLATES.get(activity.kind, (None, None))
+    if template is None:
+        return None
+    registration = activity.registration
+    event = registration.event
+    if method == "CANCEL" and registration.confirmed_at is None:
+        method = None  # never had an invitation: nothing to withdraw from a calendar
+    calendar = None
+    if method is not None and not event.is_cancelled:
+        # A participant's own cancellation withdraws the entry from their calendar only; the
+        # higher SEQUENCE makes clients accept it over the invitation they hold.
+        calendar = _invite(registration, method, sequence_bump=1 if method == "CANCEL" else 0)
+    email = render_email(
+        template,
+        registration.locale,
+        registration=registration,
+        event=event,
+        manage_url=manage_url(registration),
+        by_organizer=activity.actor == "organizer",
+        has_invite=calendar is not None,
+    )
+    db.session.flush()
+    message = queue(f"activity:{activity.id}", template, registration, email, calendar=calendar, calendar_method=method)
+    activity.notified_at = utcnow()
+    return message
+
+
+def schedule_version(event: Event) -> int:
+    """Grows with every change of date, time or place of the event or of any of its lessons."""
+    return event.sequence + sum(s.sequence for s in event.sessions)
+
+
+@with_urls
+def queue_event_update(event: Event) -> int:
+    """After a change of date, time, place or status: every active participant is told, with an
+    updated (or cancelling) invitation for those who hold one. Returns the number queued."""
+    if event.status not in (EventStatus.PUBLISHED, EventStatus.POSTPONED, EventStatus.CANCELLED):
+        return 0
+    registrations = db.session.scalars(
+        select(Registration).where(Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES))
+    ).all()
+    version = schedule_version(event)
+    template = "event_cancelled" if event.is_cancelled else "event_changed"
+    queued = 0
+    for registration in registrations:
+        method = None
+        if registration.status == RegistrationStatus.CONFIRMED:
+            method = "CANCEL" if event.is_cancelled else "REQUEST"
+        calendar = _invite(registration, method) if method else None
+        email = render_email(
+            template,
+            registration.locale,
+            registration=registration,
+            event=event,
+            manage_url=manage_url(registration),
+            has_invite=calendar is not None,
+        )
+        key = f"{template}:{event.id}:{version}:{registration.id}"
+        if queue(key, template, registration, email, calendar=calendar, calendar_method=method):
+            queued += 1
+    return queued
+
+
+# -- reminders -------------------------------------------------------------------------------
+
+
+@dataclass
+class Occurrence:
+    key: str
+    starts_at: datetime
+    session: EventSession | None
+
+
+def occurrences(event: Event) -> list[Occurrence]:
+    """What reminders are about: the event, or each lesson of a course."""
+    if event.type.slug in SESSION_TYPES and event.sessions:
+        return [Occurrence(f"sessione-{s.id}", s.starts_at, s) for s in event.sessions]
+    return [Occurrence("evento", event.starts_at, None)]
+
+
+@with_urls
+def schedule_reminders(now: datetime | None = None) -> int:
+    """Queue the reminders that are due. A reminder is due from its offset before the start until
+    the start; when several are due at once (the worker was stopped) only the nearest goes out.
+    Times are read now, so a moved event's reminders move with it."""
+    now = now or utcnow()
+    horizon = now + timedelta(days=61)
+    events = db.session.scalars(
+        select(Event).where(
+            Event.status == EventStatus.PUBLISHED,
+            Event.ends_at > now,
+            Event.starts_at < horizon,
+        )
+    ).all()
+    queued = 0
+    for event in events:
+        offsets = offsets_for(event)
+        if not offsets:
+            continue
+        for occurrence in occurrences(event):
+            if occurrence.starts_at <= now:
+                continue
+            due = [o for o in offsets if occurrence.starts_at - o <= now]
+            if not due:
+                continue
+            offset = min(due)
+            confirmed = db.session.scalars(
+                select(Registration).where(
+                    Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED
+                )
+            ).all()
+            for registration in confirmed:
+                key = f"reminder:{registration.id}:{occurrence.key}:{offset_label(offset)}"
+                if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
+                    continue
+                email = render_email(
+                    "reminder",
+                    registration.locale,
+                    registration=registration,
+                    event=event,
+                    session=occurrence.session,
+                    starts_at=occurrence.starts_at,
+                    manage_url=manage_url(registration),
+                )
+                if queue(key, "reminder", registration, email):
+                    queued += 1
+        db.session.commit()
+    return queued
+
+
+# -- organizers' messages ------------------------------------------------------------------------
+
+AUDIENCES = ("all", *ACTIVE_STATUSES)
+
+
+@with_urls
+def send_broadcast(event: Event, subject: str, body: str, audience: str, user_id: int | None) -> Broadcast:
+    """One outbox row per registrant, all in one transaction: either everyone is queued or nobody."""
+    if audience not in AUDIENCES:
+        raise ValueError(audience)
+    broadcast = Broadcast(
+        event_id=event.id, subject=subject.strip(), body=body.strip(), audience=audience, user_id=user_id
+    )
+    db.session.add(broadcast)
+    db.session.flush()
+    statuses = ACTIVE_STATUSES if audience == "all" else (audience,)
+    registrations = db.session.scalars(
+        select(Registration).where(Registration.event_id == event.id, Registration.status.in_(statuses))
+    ).all()
+    for registration in registrations:
+        email = render_email(
+            "broadcast",
+            registration.locale,
+            registration=registration,
+            event=event,
+            broadcast=broadcast,
+            manage_url=manage_url(registration),
+        )
+        email.subject = broadcast.subject
+        queue(
+            f"broadcast:{broadcast.id}:{registration.id}", "broadcast", registration, email, broadcast_id=broadcast.id
+        )
+    db.session.commit()
+    return broadcast
+
+
+def retry(message: OutboxMessage) -> None:
+    """An organizer asks to try a failed message again, now."""
+    if message.status != OutboxStatus.FAILED:
+        return
+    message.status = OutboxStatus.QUEUED
+    message.attempts = 0
+    message.next_attempt_at = utcnow()
+    db.session.commit()

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 
@@ -58,10 +59,13 @@ def build_mime(message: OutboxMessage) -> EmailMessage:
     # Stable per outbox row: if a message ever goes out twice, clients can tell it is the same.
     mime["Message-ID"] = f"<outbox-{message.id}.{message.dedupe_key.replace(':', '.')}@{host_of(config['BASE_URL'])}>"
     mime["Auto-Submitted"] = "auto-generated"
-    mime.set_content(message.text_body)
-    mime.add_alternative(message.html_body, subtype="html")
+    # Quoted-printable keeps every line short, whatever the template wrote (RFC 5321: 998).
+    mime.set_content(message.text_body, cte="quoted-printable")
+    mime.add_alternative(message.html_body, subtype="html", cte="quoted-printable")
     if message.calendar:
-        mime.add_alternative(message.calendar, subtype="calendar", params={"method": message.calendar_method})
+        mime.add_alternative(
+            message.calendar, subtype="calendar", params={"method": message.calendar_method}, cte="quoted-printable"
+        )
         mime.add_attachment(
             message.calendar.encode(),
             maintype="application",
@@ -162,7 +166,7 @@ class FileTransport:
 
     def send(self, message: OutboxMessage, mime: EmailMessage) -> None:
         path = self.folder / f"{message.id:06d}-{message.kind}.eml"
-        path.write_bytes(bytes(mime))
+        path.write_bytes(mime.as_bytes(policy=SMTP))
         log.info("mail for %s written to %s", message.recipient, path)
 
 
@@ -181,7 +185,7 @@ class SmtpTransport:
 
     def send(self, message: OutboxMessage, mime: EmailMessage) -> None:
         sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
-        self.connection.host.sendmail(sender, [message.recipient], bytes(mime))
+        self.connection.host.sendmail(sender, [message.recipient], mime.as_bytes(policy=SMTP))
 
 
 def transport():

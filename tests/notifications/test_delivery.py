@@ -1,0 +1,221 @@
+"""The outbox delivered through a real SMTP server: invitations, failures, retries, exactly once."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+import vobject
+from sqlalchemy import func, select
+
+from app.events import services as events
+from app.extensions import db
+from app.notifications import delivery, services
+from app.notifications.models import OutboxMessage
+from app.registrations import services as registrations
+from app.registrations.models import Registration
+from app.timeutil import rome_datetime, utcnow
+from tests.notifications.conftest import SmtpServer, attachment, calendar_part
+from tests.registrations.conftest import CONSENT, participant
+from tests.registrations.test_public import post_form
+
+
+def outbox(**filters) -> list[OutboxMessage]:
+    query = select(OutboxMessage).order_by(OutboxMessage.id)
+    for name, value in filters.items():
+        query = query.where(getattr(OutboxMessage, name) == value)
+    db.session.expire_all()
+    return list(db.session.scalars(query))
+
+
+def make_due():
+    """Time passes: every waiting retry is due now."""
+    db.session.execute(db.update(OutboxMessage).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+
+
+def invitation_of(message):
+    part = calendar_part(message)
+    assert part is not None, "no text/calendar part"
+    return part, vobject.readOne(part.get_content(), validate=True)
+
+
+def test_smtp_down_during_registration_then_delivered_exactly_once(client, make_event, smtp_down):
+    event = make_event(capacity=10)
+    response = post_form(client, event)
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and 'data-status="confirmed"' in page.get_data(as_text=True)
+    [queued] = outbox()
+    assert (queued.kind, queued.status, queued.recipient) == (
+        "confirmed",
+        "queued",
+        "giulia.ferrero@comune.pinerolo.to.it",
+    )
+
+    report = delivery.deliver_due()
+    assert (report.sent, report.retried) == (0, 1)
+    [waiting] = outbox()
+    assert waiting.status == "queued" and waiting.attempts == 1 and waiting.next_attempt_at > utcnow()
+    assert "Connection refused" in waiting.last_error or "Errno" in waiting.last_error
+
+    server = SmtpServer(port=smtp_down)
+    server.start()
+    try:
+        assert delivery.deliver_due().sent == 0  # not due yet: the backoff is respected
+        make_due()
+        assert delivery.deliver_due().sent == 1
+        make_due()
+        assert delivery.deliver_due().sent == 0
+    finally:
+        server.stop()
+    assert len(server.inbox.messages) == 1
+    assert outbox()[0].status == "sent"
+
+
+def test_confirmation_carries_an_invitation_gmail_and_outlook_understand(client, make_event, smtp):
+    event = make_event(title="2° incontro – Esperienze di coordinamenti territoriali", capacity=10)
+    post_form(client, event)
+    delivery.deliver_due()
+    [message] = smtp.inbox.messages
+    assert message["Subject"] == f"Iscrizione confermata: {event.title}"
+    assert message["From"].addresses[0].addr_spec == "noreply@incontri.test"
+    assert message["To"].addresses[0].addr_spec == "giulia.ferrero@comune.pinerolo.to.it"
+    assert message.get_content_type() == "multipart/mixed"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    registration = db.session.scalar(select(Registration))
+    manage = f"http://incontri.test/iscrizioni/{registration.token}"
+    assert manage in text and manage in html
+    assert "Palazzo Lascaris, Via Alfieri 15, Torino" in text
+    part, calendar = invitation_of(message)
+    assert part.get_param("method") == "REQUEST"
+    assert calendar.method.value == "REQUEST"
+    vevent = calendar.vevent
+    assert vevent.uid.value == f"evento-{event.id}@incontri.test"
+    assert vevent.organizer.value == "mailto:noreply@incontri.test"
+    assert vevent.attendee.value == "mailto:giulia.ferrero@comune.pinerolo.to.it"
+    assert int(vevent.sequence.value) == event.sequence
+    ics = attachment(message, "invito.ics")
+    assert ics is not None and ics.get_content_type() == "application/ics"
+
+
+def test_course_invitation_holds_every_lesson(make_event, smtp):
+    course = make_event(title="Percorso formativo", type_slug="corso")
+    for n in range(3):
+        day = course.first_day + timedelta(days=7 * n)
+        events.add_session(
+            course,
+            events.SessionInput(
+                title=f"Lezione {n + 1}", starts_at=rome_datetime(day, time(14)), ends_at=rome_datetime(day, time(17))
+            ),
+        )
+    registrations.register(course.id, participant("corsista@comune.example.it"), CONSENT)
+    delivery.deliver_due()
+    _, calendar = invitation_of(smtp.inbox.messages[0])
+    assert sorted(v.summary.value for v in calendar.vevent_list) == [
+        "Percorso formativo – Lezione 1",
+        "Percorso formativo – Lezione 2",
+        "Percorso formativo – Lezione 3",
+    ]
+
+
+def test_own_cancellation_withdraws_the_invitation(make_event, smtp):
+    event = make_event(capacity=1)
+    holder = registrations.register(event.id, participant("a@comune.example.it"), CONSENT).registration
+    registrations.register(event.id, participant("b@comune.example.it"), CONSENT)
+    registrations.cancel(holder)
+    delivery.deliver_due()
+    kinds = [m["Subject"].split(":")[0] for m in smtp.inbox.messages]
+    assert kinds == ["Iscrizione confermata", "Sei in lista d'attesa", "Iscrizione annullata", "Si è liberato un posto"]
+    _, request = invitation_of(smtp.inbox.by_recipient("a@comune.example.it")[0])
+    part, cancel = invitation_of(smtp.inbox.by_recipient("a@comune.example.it")[1])
+    assert part.get_param("method") == "CANCEL" and cancel.method.value == "CANCEL"
+    assert cancel.vevent.uid.value == request.vevent.uid.value
+    assert int(cancel.vevent.sequence.value) > int(request.vevent.sequence.value)
+    assert cancel.vevent.status.value == "CANCELLED"
+    _, promoted = invitation_of(smtp.inbox.by_recipient("b@comune.example.it")[1])
+    assert promoted.method.value == "REQUEST"
+
+
+def test_event_moved_or_cancelled_reaches_every_active_participant(make_event, smtp):
+    event = make_event(capacity=1)
+    registrations.register(event.id, participant("confermata@comune.example.it"), CONSENT)
+    registrations.register(event.id, participant("in-attesa@comune.example.it"), CONSENT)
+    gone = registrations.register(event.id, participant("annullata@comune.example.it"), CONSENT).registration
+    registrations.cancel(gone)
+    delivery.deliver_due()
+    smtp.inbox.messages.clear()
+    sequence = event.sequence
+
+    data = events.EventInput(
+        title=event.title,
+        type_id=event.type_id,
+        starts_at=event.starts_at + timedelta(days=1),
+        ends_at=event.ends_at + timedelta(days=1),
+        venue_id=event.venue_id,
+        capacity=1,
+    )
+    events.update_event(event, data)
+    events.update_event(event, data)  # saving again without changes tells nobody
+    delivery.deliver_due()
+    assert sorted(m["To"].addresses[0].addr_spec for m in smtp.inbox.messages) == [
+        "confermata@comune.example.it",
+        "in-attesa@comune.example.it",
+    ]
+    _, update = invitation_of(smtp.inbox.by_recipient("confermata@comune.example.it")[0])
+    assert update.method.value == "REQUEST" and int(update.vevent.sequence.value) == sequence + 1
+    assert calendar_part(smtp.inbox.by_recipient("in-attesa@comune.example.it")[0]) is None
+    smtp.inbox.messages.clear()
+
+    events.cancel_event(event, "La sala non è disponibile.")
+    delivery.deliver_due()
+    message = smtp.inbox.by_recipient("confermata@comune.example.it")[0]
+    assert message["Subject"].startswith("Evento annullato")
+    assert "La sala non è disponibile." in message.get_body(preferencelist=("plain",)).get_content()
+    _, cancel = invitation_of(message)
+    assert cancel.method.value == "CANCEL" and int(cancel.vevent.sequence.value) == sequence + 2
+
+
+def test_transient_failures_back_off_then_fail_and_an_organizer_can_retry(app, make_event, smtp):
+    registrations.register(make_event().id, participant("p@comune.example.it"), CONSENT)
+    smtp.inbox.refuse_with = "451 4.3.0 Try again later"
+    for attempt in range(1, app.config["OUTBOX_MAX_ATTEMPTS"] + 1):
+        make_due()
+        delivery.deliver_due()
+        [message] = outbox()
+        assert message.attempts == attempt
+    assert message.status == "failed" and "451" in message.last_error
+    smtp.inbox.refuse_with = None
+    services.retry(message)
+    assert delivery.deliver_due().sent == 1
+    assert outbox()[0].status == "sent" and len(smtp.inbox.messages) == 1
+
+
+def test_permanent_refusal_fails_at_once(make_event, smtp):
+    registrations.register(make_event().id, participant("p@comune.example.it"), CONSENT)
+    smtp.inbox.refuse_with = "550 5.1.1 Mailbox unavailable"
+    report = delivery.deliver_due()
+    assert report.failed == 1 and outbox()[0].status == "failed" and outbox()[0].attempts == 1
+
+
+def test_each_cause_is_queued_once(make_event):
+    event = make_event()
+    registration = registrations.register(event.id, participant("p@comune.example.it"), CONSENT).registration
+    email = services.Email("Oggetto", "testo", "<p>testo</p>")
+    assert services.queue("prova:1", "broadcast", registration, email) is not None
+    assert services.queue("prova:1", "broadcast", registration, email) is None
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).where(OutboxMessage.dedupe_key == "prova:1")) == 1
+
+
+def test_without_mail_server_messages_are_eml_files(app, make_event, tmp_path):
+    import email
+    import email.policy
+
+    app.config["MAIL_FOLDER"] = str(tmp_path / "mail")
+    registrations.register(make_event().id, participant("p@comune.example.it"), CONSENT)
+    assert delivery.deliver_due().sent == 1
+    [path] = (tmp_path / "mail").glob("*.eml")
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    assert message["To"].addresses[0].addr_spec == "p@comune.example.it"
+    assert calendar_part(message).get_param("method") == "REQUEST"

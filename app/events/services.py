@@ -234,6 +234,8 @@ class EventInput:
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
     registration_moderated: bool = False
+    #: None: the type's reminders; "nessuno": none; else offsets such as "7g, 1g".
+    reminder_offsets: str | None = None
     theme_names: list[str] = field(default_factory=list)
     organizer_ids: list[int] = field(default_factory=list)
     partner_ids: list[int] = field(default_factory=list)
@@ -306,6 +308,7 @@ def _apply(event: Event, data: EventInput) -> None:
     event.registration_opens_at = data.registration_opens_at
     event.registration_closes_at = data.registration_closes_at
     event.registration_moderated = data.registration_moderated
+    event.reminder_offsets = (data.reminder_offsets or "").strip() or None
     event.themes = themes_by_name(data.theme_names)
     links = [
         EventOrganization(organization_id=i, role=OrganizationRole.ORGANIZER) for i in dict.fromkeys(data.organizer_ids)
@@ -427,6 +430,7 @@ def duplicate_event(event: Event) -> Event:
         "registration_opens_at",
         "registration_closes_at",
         "registration_moderated",
+        "reminder_offsets",
     ):
         setattr(copy, column, getattr(event, column))
     copy.themes = list(event.themes)

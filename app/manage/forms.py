@@ -26,6 +26,7 @@ from app.events.models import AttendanceMode, Event
 from app.events.services import EventInput, SessionInput
 from app.forms import BaseForm, ConfirmForm  # noqa: F401  (re-exported for the views)
 from app.i18n import lazy_gettext as _l
+from app.notifications.services import parse_offsets
 from app.timeutil import ROME, days, rome_datetime
 
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -108,6 +109,14 @@ class EventForm(BaseForm):
             "Ogni iscrizione resta in attesa finché un organizzatore non la approva (es. riunioni riservate ai membri)."
         ),
     )
+    reminder_offsets = StringField(
+        _l("Promemoria"),
+        validators=[Optional(), Length(max=100)],
+        description=_l(
+            "Quanto prima dell'inizio scrivere agli iscritti, ad esempio «7g, 1g» o «3h» (per i corsi: prima di "
+            "ogni lezione). Vuoto: quelli del tipo di evento; «nessuno»: nessun promemoria."
+        ),
+    )
     registration_opens_at = DateTimeLocalField(
         _l("Apertura iscrizioni"), validators=[Optional()], format="%Y-%m-%dT%H:%M"
     )
@@ -139,6 +148,14 @@ class EventForm(BaseForm):
         for name in ("registration_opens_at", "registration_closes_at"):
             value = getattr(event, name)
             getattr(self, name).data = value.astimezone(ROME).replace(tzinfo=None) if value else None
+
+    def validate_reminder_offsets(self, field):
+        try:
+            parse_offsets(field.data)
+        except ValueError as error:
+            raise ValidationError(
+                _l("Scrivi i promemoria come «7g, 1g» (giorni) o «3h» (ore), da 1 ora a 60 giorni.")
+            ) from error
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -202,6 +219,7 @@ class EventForm(BaseForm):
             capacity=self.capacity.data,
             registration_required=self.registration_required.data,
             registration_moderated=self.registration_moderated.data,
+            reminder_offsets=self.reminder_offsets.data or None,
             registration_opens_at=aware(self.registration_opens_at.data),
             registration_closes_at=aware(self.registration_closes_at.data),
             theme_names=[t for t in re.split(r"[,;]", self.themes.data or "") if t.strip()],
@@ -313,6 +331,21 @@ class EventTypeForm(BaseForm):
     requires_registration = BooleanField(_l("Di norma richiede iscrizione"), default=True)
     default_capacity = IntegerField(_l("Posti predefiniti"), validators=[Optional(), NumberRange(min=1, max=100000)])
     position = IntegerField(_l("Ordine"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
+    reminder_offsets = StringField(
+        _l("Promemoria"),
+        default="7g, 1g",
+        validators=[Optional(), Length(max=100)],
+        filters=[lambda value: value or ""],
+        description=_l("Quanto prima dell'inizio scrivere agli iscritti, ad esempio «7g, 1g». Vuoto: nessuno."),
+    )
+
+    def validate_reminder_offsets(self, field):
+        try:
+            parse_offsets(field.data)
+        except ValueError as error:
+            raise ValidationError(
+                _l("Scrivi i promemoria come «7g, 1g» (giorni) o «3h» (ore), da 1 ora a 60 giorni.")
+            ) from error
 
 
 class SpeakerForm(BaseForm):

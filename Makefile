@@ -27,6 +27,9 @@ run: export BASE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.installed translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load --if-empty
+	@echo "Posta: senza MAIL_SERVER i messaggi finiscono in instance/mail/ come file .eml"
+	@$(BIN)/flask worker --interval 5 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.installed-dev translations

@@ -94,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     from app.calendar.routes import bp as calendar_bp
     from app.events.routes import bp as events_bp
     from app.i18n import bp as i18n_bp
+    from app.manage.notifications import bp as manage_mail_bp
     from app.manage.registrations import bp as manage_registrations_bp
     from app.manage.routes import bp as manage_bp
     from app.registrations.routes import bp as registrations_bp
@@ -104,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(manage_bp, url_prefix="/gestione")
     app.register_blueprint(manage_registrations_bp, url_prefix="/gestione")
+    app.register_blueprint(manage_mail_bp, url_prefix="/gestione")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(i18n_bp)
 

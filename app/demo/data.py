@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.auth.models import Role, User
 from app.events import services
@@ -550,6 +550,11 @@ def _demo_registrations(events: dict[str, Event], today: date) -> None:
         select(Registration).where(Registration.event_id == events["corso"].id).order_by(Registration.id)
     ).all()
     registrations.cancel(course[3])
+    # These people are invented: their confirmations would only fill instance/mail/.
+    from app.notifications.models import OutboxMessage
+
+    db.session.execute(delete(OutboxMessage))
+    db.session.commit()
 
 
 def ensure_demo_organizer() -> tuple[User, bool]:

@@ -105,20 +105,23 @@ SUBJECTS = {
     "event_changed": _l("Evento modificato: %(title)s"),
     "event_cancelled": _l("Evento annullato: %(title)s"),
     "reminder": _l("Promemoria: %(title)s, %(when)s"),
-    "broadcast": _l("%(title)s"),
 }
 
 
 def render_email(template: str, locale: str, **context) -> Email:
     """templates/email/<template>.txt and .html, in the participant's language."""
     with force_locale(locale):
-        context.setdefault("organization", current_app.config["ORGANIZATION_NAME"])
-        context.setdefault("base_url", _base_url())
-        text = render_template(f"email/{template}.txt", **context)
-        html = render_template(f"email/{template}.html", **context)
         event = context["event"]
         when = long_datetime(context.get("starts_at") or event.starts_at)
-        subject = str(SUBJECTS[template] % {"title": event.title, "when": when})
+        if template == "broadcast":
+            subject = " ".join(context["broadcast"].subject.split())
+        else:
+            subject = " ".join(str(SUBJECTS[template] % {"title": event.title, "when": when}).split())
+        context.setdefault("organization", current_app.config["ORGANIZATION_NAME"])
+        context.setdefault("base_url", _base_url())
+        context.update(subject=subject, locale=locale)
+        text = render_template(f"email/{template}.txt", **context)
+        html = render_template(f"email/{template}.html", **context)
     # Template tags leave blank lines behind; a message reads better without them.
     text = (
         re.sub(
@@ -126,7 +129,7 @@ def render_email(template: str, locale: str, **context) -> Email:
         )
         + "\n"
     )
-    return Email(" ".join(subject.split()), text, html)
+    return Email(subject, text, html)
 
 
 def queue(
@@ -357,7 +360,6 @@ def send_broadcast(event: Event, subject: str, body: str, audience: str, user_id
             broadcast=broadcast,
             manage_url=manage_url(registration),
         )
-        email.subject = broadcast.subject
         queue(
             f"broadcast:{broadcast.id}:{registration.id}", "broadcast", registration, email, broadcast_id=broadcast.id
         )

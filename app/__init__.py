@@ -70,8 +70,10 @@ def register_extensions(app: Flask) -> None:
         return user if user and user.active else None
 
 
-def _enable_sqlite_foreign_keys() -> None:
-    """SQLite ignores foreign keys unless asked, per connection; PostgreSQL always enforces them."""
+def _configure_sqlite() -> None:
+    """SQLite ignores foreign keys unless asked, per connection; PostgreSQL always enforces them.
+    Write-ahead logging lets the web server read while the mail worker writes, and makes each
+    small commit (one per email sent) cheap; writers wait for each other instead of failing."""
     import sqlite3
 
     from sqlalchemy import event
@@ -82,10 +84,13 @@ def _enable_sqlite_foreign_keys() -> None:
         if isinstance(dbapi_connection, sqlite3.Connection):
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
 
-_enable_sqlite_foreign_keys()
+_configure_sqlite()
 
 
 def register_blueprints(app: Flask) -> None:

@@ -15,9 +15,12 @@ import socket
 import threading
 from dataclasses import dataclass
 from datetime import timedelta
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.policy import SMTP
+from email.charset import BASE64, QP, Charset
+from email.header import Header
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 
@@ -42,37 +45,54 @@ class Report:
     failed: int = 0
 
 
-def build_mime(message: OutboxMessage) -> EmailMessage:
+def build_mime(message: OutboxMessage) -> MIMEMultipart:
     """multipart/alternative text + HTML (+ text/calendar with its METHOD, for Gmail and
-    Outlook to show an invitation), and the same calendar as an .ics attachment."""
+    Outlook to show an invitation), and the same calendar as an .ics attachment.
+
+    Built with the email package's classic MIME classes: they write the same standard
+    message as EmailMessage, several times faster, which matters at thousands per batch."""
     config = current_app.config
     sender_name, sender_address = parseaddr(config["MAIL_DEFAULT_SENDER"])
-    mime = EmailMessage()
-    mime["From"] = formataddr((sender_name or config["ORGANIZATION_NAME"], sender_address))
-    mime["To"] = (
-        str(Address(display_name=message.recipient_name or "", addr_spec=message.recipient))
-        if message.recipient_name
-        else message.recipient
+    alternative = MIMEMultipart("alternative")
+    # Quoted-printable keeps every line short, whatever the template wrote (RFC 5321: 998).
+    alternative.attach(_text_part(message.text_body, "plain"))
+    alternative.attach(_text_part(message.html_body, "html"))
+    if message.calendar:
+        invite = _text_part(message.calendar, "calendar")
+        invite.set_param("method", message.calendar_method)
+        alternative.attach(invite)
+        mime = MIMEMultipart("mixed")
+        mime.attach(alternative)
+        attachment = MIMEApplication(message.calendar.encode(), "ics")
+        name = "invito.ics" if message.calendar_method == "REQUEST" else "annullamento.ics"
+        attachment.add_header("Content-Disposition", "attachment", filename=name)
+        mime.attach(attachment)
+    else:
+        mime = alternative
+    mime["From"] = formataddr((sender_name or config["ORGANIZATION_NAME"], sender_address), charset="utf-8")
+    mime["To"] = formataddr((message.recipient_name or "", message.recipient), charset="utf-8")
+    mime["Subject"] = (
+        message.subject if message.subject.isascii() else Header(message.subject, _B64_UTF8, header_name="Subject")
     )
-    mime["Subject"] = message.subject
     mime["Date"] = format_datetime(utcnow())
     # Stable per outbox row: if a message ever goes out twice, clients can tell it is the same.
     mime["Message-ID"] = f"<outbox-{message.id}.{message.dedupe_key.replace(':', '.')}@{host_of(config['BASE_URL'])}>"
     mime["Auto-Submitted"] = "auto-generated"
-    # Quoted-printable keeps every line short, whatever the template wrote (RFC 5321: 998).
-    mime.set_content(message.text_body, cte="quoted-printable")
-    mime.add_alternative(message.html_body, subtype="html", cte="quoted-printable")
-    if message.calendar:
-        mime.add_alternative(
-            message.calendar, subtype="calendar", params={"method": message.calendar_method}, cte="quoted-printable"
-        )
-        mime.add_attachment(
-            message.calendar.encode(),
-            maintype="application",
-            subtype="ics",
-            filename="invito.ics" if message.calendar_method == "REQUEST" else "annullamento.ics",
-        )
     return mime
+
+
+#: What goes on the wire: SMTP wants CRLF line ends, which the classic classes do not default to.
+WIRE = compat32.clone(linesep="\r\n")
+_QP_UTF8 = Charset("utf-8")
+_QP_UTF8.body_encoding = QP
+#: Headers in base64 encoded-words: the email package's "shortest of QP and base64" costs more
+#: than the sending itself.
+_B64_UTF8 = Charset("utf-8")
+_B64_UTF8.header_encoding = BASE64
+
+
+def _text_part(text: str, subtype: str) -> MIMEText:
+    return MIMEText(text, subtype, _QP_UTF8)
 
 
 def _claim(limit: int) -> list[OutboxMessage]:
@@ -107,7 +127,7 @@ def _claim(limit: int) -> list[OutboxMessage]:
         execution_options={"synchronize_session": False},
     )
     db.session.commit()
-    return list(
+    batch = list(
         db.session.scalars(
             select(OutboxMessage)
             .where(OutboxMessage.id.in_(ids))
@@ -115,6 +135,11 @@ def _claim(limit: int) -> list[OutboxMessage]:
             .execution_options(populate_existing=True)
         )
     )
+    # Detached copies: each result below is its own small UPDATE and commit, and must not make
+    # the session expire and reload the whole batch every time.
+    for message in batch:
+        db.session.expunge(message)
+    return batch
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -122,32 +147,43 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 6 * 3600))
 
 
+def _set(message: OutboxMessage, **values) -> None:
+    """Record one message's outcome at once: a single autocommitted UPDATE, one round trip,
+    since this runs once per message sent."""
+    table = OutboxMessage.__table__
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(update(table).where(table.c.id == message.id).values(**values))
+    for name, value in values.items():
+        setattr(message, name, value)
+
+
 def _mark_sent(message: OutboxMessage) -> None:
-    message.status = OutboxStatus.SENT
-    message.sent_at = utcnow()
-    message.last_error = None
-    db.session.commit()
+    _set(message, status=OutboxStatus.SENT, sent_at=utcnow(), last_error=None)
 
 
 def _mark_failure(message: OutboxMessage, error: Exception, *, permanent: bool, report: Report) -> None:
-    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    last_error = f"{type(error).__name__}: {error}"[:2000]
     if permanent or message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-        message.status = OutboxStatus.FAILED
+        _set(message, status=OutboxStatus.FAILED, last_error=last_error)
         report.failed += 1
-        log.warning("outbox %s failed for good: %s", message.id, message.last_error)
+        log.warning("outbox %s failed for good: %s", message.id, last_error)
     else:
-        message.status = OutboxStatus.QUEUED
-        message.next_attempt_at = utcnow() + _backoff(message.attempts)
+        _set(
+            message,
+            status=OutboxStatus.QUEUED,
+            next_attempt_at=utcnow() + _backoff(message.attempts),
+            last_error=last_error,
+        )
         report.retried += 1
-    db.session.commit()
 
 
 def _release(messages: list[OutboxMessage]) -> None:
     """Give back rows claimed but not tried (the worker is stopping)."""
-    for message in messages:
-        message.status = OutboxStatus.QUEUED
-        message.attempts = max(message.attempts - 1, 0)
-        message.claimed_at = None
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_([m.id for m in messages]), OutboxMessage.status == OutboxStatus.SENDING)
+        .values(status=OutboxStatus.QUEUED, attempts=OutboxMessage.attempts - 1, claimed_at=None)
+    )
     db.session.commit()
 
 
@@ -164,9 +200,9 @@ class FileTransport:
     def __exit__(self, *exc):
         return False
 
-    def send(self, message: OutboxMessage, mime: EmailMessage) -> None:
+    def send(self, message: OutboxMessage, payload: bytes) -> None:
         path = self.folder / f"{message.id:06d}-{message.kind}.eml"
-        path.write_bytes(mime.as_bytes(policy=SMTP))
+        path.write_bytes(payload)
         log.info("mail for %s written to %s", message.recipient, path)
 
 
@@ -183,9 +219,9 @@ class SmtpTransport:
             self.connection.__exit__(*exc)
         return False
 
-    def send(self, message: OutboxMessage, mime: EmailMessage) -> None:
+    def send(self, message: OutboxMessage, payload: bytes) -> None:
         sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
-        self.connection.host.sendmail(sender, [message.recipient], mime.as_bytes(policy=SMTP))
+        self.connection.host.sendmail(sender, [message.recipient], payload)
 
 
 def transport():
@@ -216,7 +252,7 @@ def _deliver_batch(batch: list[OutboxMessage], report: Report, stop: threading.E
                     _release(batch[index:])
                     return
                 try:
-                    channel.send(message, build_mime(message))
+                    channel.send(message, build_mime(message).as_bytes(policy=WIRE))
                 except smtplib.SMTPRecipientsRefused as error:
                     _mark_failure(message, error, permanent=_permanent(error), report=report)
                     continue
@@ -233,7 +269,6 @@ def _deliver_batch(batch: list[OutboxMessage], report: Report, stop: threading.E
         # The connection could not be opened or broke: whatever is not sent yet waits and retries.
         db.session.rollback()
         for message in batch:
-            db.session.refresh(message)
             if message.status == OutboxStatus.SENDING:
                 _mark_failure(message, error, permanent=False, report=report)
 

@@ -33,11 +33,11 @@ run: $(VENV)/.installed translations
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.installed-dev translations
-	$(BIN)/ruff check app tests migrations wsgi.py
+	$(BIN)/ruff check app tests migrations wsgi.py bench scripts
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check app tests migrations wsgi.py
+	$(BIN)/ruff check app tests migrations wsgi.py bench scripts
 
 # Re-extract the messages after changing user-facing text, then translate the .po files.
 translations-update: $(VENV)/.installed

@@ -110,6 +110,8 @@ PAGES = [
     "/archivio",
     "/accedi",
     "/serie/esperienze-di-coordinamenti-territoriali",
+    "/privacy",
+    "/eventi/esperienze-coordinamenti-territoriali-2/iscrizione",
 ]
 
 
@@ -136,6 +138,11 @@ def test_organizer_pages_have_no_serious_accessibility_violations(page, live_ser
         f"/gestione/eventi/{demo['incontro-2'].id}",
         "/gestione/luoghi/nuovo",
         "/gestione/relatori/",
+        f"/gestione/eventi/{demo['corso'].id}/iscritti",
+        f"/gestione/eventi/{demo['corso'].id}/accoglienza",
+        f"/gestione/eventi/{demo['incontro-2'].id}/domande",
+        f"/gestione/eventi/{demo['corso'].id}/messaggi",
+        "/gestione/posta",
     ):
         page.goto(live_server.url + path)
         assert axe_violations(page) == [], path

@@ -57,6 +57,15 @@ def _url_validators():
     ]
 
 
+def valid_reminder_offsets(form, field):
+    try:
+        parse_offsets(field.data)
+    except ValueError as error:
+        raise ValidationError(
+            _l("Scrivi i promemoria come «7g, 1g» (giorni) o «3h» (ore), da 1 ora a 60 giorni.")
+        ) from error
+
+
 class EventForm(BaseForm):
     title = StringField(_l("Titolo"), validators=[DataRequired(REQUIRED), Length(max=200)])
     slug = optional_slug_field(_l("Indirizzo della pagina (slug)"))
@@ -111,7 +120,7 @@ class EventForm(BaseForm):
     )
     reminder_offsets = StringField(
         _l("Promemoria"),
-        validators=[Optional(), Length(max=100)],
+        validators=[Optional(), Length(max=100), valid_reminder_offsets],
         description=_l(
             "Quanto prima dell'inizio scrivere agli iscritti, ad esempio «7g, 1g» o «3h» (per i corsi: prima di "
             "ogni lezione). Vuoto: quelli del tipo di evento; «nessuno»: nessun promemoria."
@@ -148,14 +157,6 @@ class EventForm(BaseForm):
         for name in ("registration_opens_at", "registration_closes_at"):
             value = getattr(event, name)
             getattr(self, name).data = value.astimezone(ROME).replace(tzinfo=None) if value else None
-
-    def validate_reminder_offsets(self, field):
-        try:
-            parse_offsets(field.data)
-        except ValueError as error:
-            raise ValidationError(
-                _l("Scrivi i promemoria come «7g, 1g» (giorni) o «3h» (ore), da 1 ora a 60 giorni.")
-            ) from error
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -334,18 +335,10 @@ class EventTypeForm(BaseForm):
     reminder_offsets = StringField(
         _l("Promemoria"),
         default="7g, 1g",
-        validators=[Optional(), Length(max=100)],
+        validators=[Optional(), Length(max=100), valid_reminder_offsets],
         filters=[lambda value: value or ""],
         description=_l("Quanto prima dell'inizio scrivere agli iscritti, ad esempio «7g, 1g». Vuoto: nessuno."),
     )
-
-    def validate_reminder_offsets(self, field):
-        try:
-            parse_offsets(field.data)
-        except ValueError as error:
-            raise ValidationError(
-                _l("Scrivi i promemoria come «7g, 1g» (giorni) o «3h» (ore), da 1 ora a 60 giorni.")
-            ) from error
 
 
 class SpeakerForm(BaseForm):

@@ -30,6 +30,7 @@ from sqlalchemy import and_, or_, select, update
 from app.calendar.ical import host_of
 from app.extensions import db, mail
 from app.notifications.models import OutboxMessage, OutboxStatus
+from app.registrations.services import one_line
 from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -70,10 +71,10 @@ def build_mime(message: OutboxMessage) -> MIMEMultipart:
     else:
         mime = alternative
     mime["From"] = formataddr((sender_name or config["ORGANIZATION_NAME"], sender_address), charset="utf-8")
-    mime["To"] = formataddr((message.recipient_name or "", message.recipient), charset="utf-8")
-    mime["Subject"] = (
-        message.subject if message.subject.isascii() else Header(message.subject, _B64_UTF8, header_name="Subject")
-    )
+    # Whatever was stored, a header gets one line: no way to smuggle in another header.
+    subject = one_line(message.subject)
+    mime["To"] = formataddr((one_line(message.recipient_name), message.recipient), charset="utf-8")
+    mime["Subject"] = subject if subject.isascii() else Header(subject, _B64_UTF8, header_name="Subject")
     mime["Date"] = format_datetime(utcnow())
     # Stable per outbox row: if a message ever goes out twice, clients can tell it is the same.
     mime["Message-ID"] = f"<outbox-{message.id}.{message.dedupe_key.replace(':', '.')}@{host_of(config['BASE_URL'])}>"
@@ -252,7 +253,13 @@ def _deliver_batch(batch: list[OutboxMessage], report: Report, stop: threading.E
                     _release(batch[index:])
                     return
                 try:
-                    channel.send(message, build_mime(message).as_bytes(policy=WIRE))
+                    payload = build_mime(message).as_bytes(policy=WIRE)
+                except Exception as error:  # a message that cannot be written must not block the rest
+                    log.exception("outbox %s cannot be built", message.id)
+                    _mark_failure(message, error, permanent=True, report=report)
+                    continue
+                try:
+                    channel.send(message, payload)
                 except smtplib.SMTPRecipientsRefused as error:
                     _mark_failure(message, error, permanent=_permanent(error), report=report)
                     continue

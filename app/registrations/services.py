@@ -214,13 +214,18 @@ def _clean_answers(event_id: int, answers: dict[int, str]) -> list[Answer]:
     return cleaned
 
 
+def one_line(text: str | None) -> str:
+    """Names end up in email headers: no line breaks or control characters, single spaces."""
+    return " ".join("".join(c if c.isprintable() else " " for c in (text or "")).split())
+
+
 def _apply_participant(registration: Registration, data: ParticipantInput, email: str) -> None:
-    registration.first_name = data.first_name.strip()[:100]
-    registration.last_name = data.last_name.strip()[:100]
+    registration.first_name = one_line(data.first_name)[:100]
+    registration.last_name = one_line(data.last_name)[:100]
     registration.email = email
-    registration.organization = data.organization.strip()[:200]
+    registration.organization = one_line(data.organization)[:200]
     registration.role = data.role
-    registration.phone = (data.phone or "").strip()[:40] or None
+    registration.phone = one_line(data.phone)[:40] or None
 
 
 #: A participant who registers again is sent their link again, but not more than this often.

@@ -219,3 +219,38 @@ def test_without_mail_server_messages_are_eml_files(app, make_event, tmp_path):
     message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     assert message["To"].addresses[0].addr_spec == "p@comune.example.it"
     assert calendar_part(message).get_param("method") == "REQUEST"
+
+
+def test_line_breaks_in_names_cannot_add_headers(make_event, smtp):
+    registrations.register(
+        make_event().id,
+        participant("p@comune.example.it", first_name="Maria\r\nBcc: spia@example.org", last_name="Rossi\nX-Evil: 1"),
+        CONSENT,
+    )
+    registration = db.session.scalar(select(Registration))
+    assert registration.first_name == "Maria Bcc: spia@example.org"
+    message = db.session.scalar(select(OutboxMessage))
+    message.subject = "Oggetto\r\nBcc: spia@example.org"
+    db.session.commit()
+    delivery.deliver_due()
+    [received] = smtp.inbox.messages
+    assert received["Bcc"] is None and received["X-Evil"] is None
+    assert received["Subject"] == "Oggetto Bcc: spia@example.org"
+
+
+def test_a_message_that_cannot_be_built_fails_alone(make_event, smtp, monkeypatch):
+    event = make_event()
+    for n in range(3):
+        registrations.register(event.id, participant(f"p{n}@comune.example.it"), CONSENT)
+    broken = outbox()[1].id
+    real = delivery.build_mime
+
+    def build(message):
+        if message.id == broken:
+            raise ValueError("template data that cannot be encoded")
+        return real(message)
+
+    monkeypatch.setattr(delivery, "build_mime", build)
+    report = delivery.deliver_due()
+    assert (report.sent, report.failed) == (2, 1)
+    assert [m.status for m in outbox()] == ["sent", "failed", "sent"]

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.calendar.ical import SESSION_TYPES, host_of, invitation
@@ -173,8 +173,25 @@ def queue(
     return message
 
 
-def _invite(registration: Registration, method: str, sequence_bump: int = 0) -> bytes:
+def _earlier_invitations_withdrawn(registration: Registration) -> int:
+    """How many times this person's calendar already received a CANCEL for this event."""
+    return db.session.scalar(
+        select(func.count()).where(
+            Registration.event_id == registration.event_id,
+            Registration.email == registration.email,
+            Registration.id < registration.id,
+            Registration.confirmed_at.is_not(None),
+            Registration.status.in_((RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED)),
+        )
+    )
+
+
+def _invite(registration: Registration, method: str, *, own_cancellation: bool = False) -> bytes:
+    """The invitation for one participant. A participant's own cancellation withdraws the entry
+    with SEQUENCE + 1; if they register again, their new invitations must rise above every
+    CANCEL they received, or calendar clients would ignore them."""
     event = registration.event
+    sequence_bump = 2 * _earlier_invitations_withdrawn(registration) + (1 if own_cancellation else 0)
     return invitation(
         event,
         method=method,
@@ -211,9 +228,7 @@ def queue_for_activity(activity: Activity) -> OutboxMessage | None:
         method = None  # never had an invitation: nothing to withdraw from a calendar
     calendar = None
     if method is not None and not event.is_cancelled:
-        # A participant's own cancellation withdraws the entry from their calendar only; the
-        # higher SEQUENCE makes clients accept it over the invitation they hold.
-        calendar = _invite(registration, method, sequence_bump=1 if method == "CANCEL" else 0)
+        calendar = _invite(registration, method, own_cancellation=method == "CANCEL")
     email = render_email(
         template,
         registration.locale,

@@ -254,3 +254,15 @@ def test_a_message_that_cannot_be_built_fails_alone(make_event, smtp, monkeypatc
     report = delivery.deliver_due()
     assert (report.sent, report.failed) == (2, 1)
     assert [m.status for m in outbox()] == ["sent", "failed", "sent"]
+
+
+def test_registering_again_after_cancelling_gets_an_invitation_clients_accept(make_event, smtp):
+    event = make_event()
+    first = registrations.register(event.id, participant("p@comune.example.it"), CONSENT).registration
+    registrations.cancel(first)
+    registrations.register(event.id, participant("p@comune.example.it"), CONSENT)
+    delivery.deliver_due()
+    request, cancel, again = (invitation_of(m)[1] for m in smtp.inbox.messages)
+    assert [c.method.value for c in (request, cancel, again)] == ["REQUEST", "CANCEL", "REQUEST"]
+    sequences = [int(c.vevent.sequence.value) for c in (request, cancel, again)]
+    assert sequences[0] < sequences[1] < sequences[2]

@@ -405,6 +405,33 @@ def postpone_event(event: Event, note: str) -> Event:
     return event
 
 
+def venue_changed(venue: Venue) -> int:
+    """A venue's name or address was corrected: for calendars and participants, its coming
+    events and lessons have a new place. The caller commits. Returns the events told."""
+    now = utcnow()
+    told = 0
+    sessions = db.session.scalars(select(EventSession).where(EventSession.venue_id == venue.id)).all()
+    for session in sessions:
+        if session.event.ends_at > now:
+            session.sequence += 1
+            session.updated_at = now
+    affected = {s.event for s in sessions if s.event.ends_at > now}
+    affected |= set(
+        db.session.scalars(
+            select(Event).where(Event.venue_id == venue.id, Event.ends_at > now, Event.status.in_(PUBLIC_STATUSES))
+        )
+    )
+    for event in sorted(affected, key=lambda e: e.id):
+        if event.status == EventStatus.DRAFT:
+            continue
+        if event.venue_id == venue.id:
+            event.sequence += 1
+        event.updated_at = now
+        if notifications.queue_event_update(event):
+            told += 1
+    return told
+
+
 def duplicate_event(event: Event) -> Event:
     """A draft copy with the same programme, to prepare the next meeting of a cycle."""
     copy = Event(

@@ -413,10 +413,13 @@ def catalogue_list(kind: str):
 
 
 def _save(catalogue: Catalogue, form, row):
+    address_before = row.full_address if isinstance(row, Venue) and row.id else None
     form.populate_obj(row)
     if catalogue.slug_from and not getattr(row, "slug", None):
         row.slug = slugify(getattr(row, catalogue.slug_from))
     db.session.add(row)
+    if address_before is not None and row.full_address != address_before:
+        services.venue_changed(row)
     try:
         db.session.commit()
     except IntegrityError:

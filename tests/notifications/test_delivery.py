@@ -266,3 +266,29 @@ def test_registering_again_after_cancelling_gets_an_invitation_clients_accept(ma
     assert [c.method.value for c in (request, cancel, again)] == ["REQUEST", "CANCEL", "REQUEST"]
     sequences = [int(c.vevent.sequence.value) for c in (request, cancel, again)]
     assert sequences[0] < sequences[1] < sequences[2]
+
+
+def test_correcting_a_venue_address_updates_invitations_of_its_coming_events(logged_in, make_event, venue, smtp):
+    from tests.conftest import csrf_token_from
+
+    event = make_event()
+    registrations.register(event.id, participant("p@comune.example.it"), CONSENT)
+    delivery.deliver_due()
+    sequence = event.sequence
+    page = logged_in.get(f"/gestione/luoghi/{venue.id}")
+    response = logged_in.post(
+        f"/gestione/luoghi/{venue.id}",
+        data={
+            "csrf_token": csrf_token_from(page),
+            "name": "Palazzo Lascaris",
+            "address": "Via Alfieri 19",
+            "comune": "Torino",
+            "latitude": "45.07",
+            "longitude": "7.68",
+        },
+    )
+    assert response.status_code == 303
+    delivery.deliver_due()
+    _, update = invitation_of(smtp.inbox.messages[-1])
+    assert update.vevent.location.value == "Palazzo Lascaris, Via Alfieri 19, Torino"
+    assert int(update.vevent.sequence.value) == sequence + 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from urllib.parse import quote_plus, urlencode
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app
 from flask_babel import format_date, format_datetime, get_locale
 
 from app.events.models import AttendanceMode, Event, EventStatus
@@ -14,6 +14,7 @@ from app.i18n import lazy_gettext
 from app.registrations.models import ActivityKind, Actor, ParticipantRole, QuestionKind, RegistrationStatus
 from app.text import html_to_text
 from app.timeutil import ROME, utcnow
+from app.urls import absolute_url
 
 STATUS_LABELS = {
     EventStatus.DRAFT: lazy_gettext("Bozza"),
@@ -159,7 +160,7 @@ def has_endpoint(name: str) -> bool:
 
 def calendar_links(event: Event) -> dict[str, str]:
     """One-click 'add to calendar' links for Google Calendar and Outlook."""
-    page = current_app.config["BASE_URL"] + url_for("events.event_detail", slug=event.slug)
+    page = absolute_url("events.event_detail", slug=event.slug)
     details = "\n\n".join(part for part in (event.summary, html_to_text(event.description_html)[:1000], page) if part)
     location = event.venue.full_address if event.has_venue else (event.online_url or "")
     if event.all_day:

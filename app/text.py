@@ -67,3 +67,8 @@ def html_to_text(html: str | None) -> str:
     text = re.sub(r"<(br|/p|/li|/h\d)\s*/?>", "\n", html)
     text = html_lib.unescape(nh3.clean(text, tags=set()))
     return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def one_line(text: str | None) -> str:
+    """Text that may end up in an email header: no line breaks or control characters, single spaces."""
+    return " ".join("".join(c if c.isprintable() else " " for c in (text or "")).split())

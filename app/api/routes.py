@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request
 
 from app.events import services
 from app.events.models import Event, EventSession
 from app.extensions import csrf, db
 from app.registrations import services as registrations
 from app.text import html_to_text
+from app.urls import absolute_url
 
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
@@ -16,10 +17,6 @@ csrf.exempt(bp)
 
 def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-def _base_url() -> str:
-    return current_app.config["BASE_URL"]
 
 
 def event_summary(event: Event, numbers: dict[int, int]) -> dict:
@@ -37,7 +34,7 @@ def event_summary(event: Event, numbers: dict[int, int]) -> dict:
         "series": event.series.slug if event.series else None,
         "series_number": numbers.get(event.id),
         "summary": event.summary,
-        "url": _base_url() + url_for("events.event_detail", slug=event.slug),
+        "url": absolute_url("events.event_detail", slug=event.slug),
     }
 
 
@@ -105,8 +102,7 @@ def event_detail(event: Event, numbers: dict[int, int], waitlist_count: int) -> 
             "materials": [
                 {
                     "title": m.title,
-                    "url": m.url
-                    or _base_url() + url_for("events.material_file", material_id=m.id, filename=m.original_name),
+                    "url": m.url or absolute_url("events.material_file", material_id=m.id, filename=m.original_name),
                 }
                 for m in event.materials
             ],

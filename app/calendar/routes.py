@@ -8,14 +8,15 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask import Blueprint, Response, abort, current_app, request
 from sqlalchemy import select
 
 from app.calendar import services
 from app.calendar.ical import build_calendar, event_components, host_of
-from app.events.models import Event, EventType, Series
+from app.events.models import EventType, Series
 from app.events.services import get_public_event, load_programme
 from app.extensions import db
+from app.urls import absolute_url
 
 bp = Blueprint("calendar", __name__)
 
@@ -59,10 +60,6 @@ class RenderCache:
 render_cache = RenderCache()
 
 
-def _page_url(event: Event) -> str:
-    return current_app.config["BASE_URL"] + url_for("events.event_detail", slug=event.slug)
-
-
 def ics_response(entry: Rendered, filename: str, cache_control: str = PUBLIC_CACHE) -> Response:
     """text/calendar, never compressed (Outlook fails on gzipped subscriptions), with a strong
     ETag and Last-Modified so clients revalidate for the price of a 304."""
@@ -79,7 +76,11 @@ def _render(feed: services.Feed, state: services.FeedState) -> Rendered:
     events = services.feed_events(feed)
     host = host_of(current_app.config["BASE_URL"])
     organizer = services.organizer_identity()
-    components = [c for e in events for c in event_components(e, _page_url(e), host, organizer)]
+    components = [
+        c
+        for e in events
+        for c in event_components(e, absolute_url("events.event_detail", slug=e.slug), host, organizer)
+    ]
     calendar = build_calendar(
         components, name=feed.name, description=feed.description, color=feed.color, subscription=True
     )
@@ -166,7 +167,10 @@ def event_ics(slug: str):
     load_programme(event)
     host = host_of(current_app.config["BASE_URL"])
     calendar = build_calendar(
-        event_components(event, _page_url(event), host, services.organizer_identity()), name=event.title
+        event_components(
+            event, absolute_url("events.event_detail", slug=event.slug), host, services.organizer_identity()
+        ),
+        name=event.title,
     )
     body = calendar.to_ical()
     last_modified = max([event.updated_at] + [s.updated_at for s in event.sessions])

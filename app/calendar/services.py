@@ -7,7 +7,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from email.utils import parseaddr
-from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import Select, and_, func, or_, select, union_all
@@ -53,10 +52,7 @@ class Feed:
 def organizer_identity() -> tuple[str, str]:
     """ORGANIZER of calendar entries: the association's name and its sending address."""
     config = current_app.config
-    sender = config.get("MAIL_DEFAULT_SENDER") or f"noreply@{urlsplit(config['BASE_URL']).hostname or 'localhost'}"
-    if isinstance(sender, tuple | list):
-        sender = sender[1]
-    return config["ORGANIZATION_NAME"], parseaddr(sender)[1] or sender
+    return config["ORGANIZATION_NAME"], parseaddr(config["MAIL_DEFAULT_SENDER"])[1]
 
 
 def window_start() -> tuple[datetime, datetime]:

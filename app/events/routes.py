@@ -23,7 +23,7 @@ LONG_EVENT_DAYS = 3
 
 def _filter_choices() -> dict:
     return {
-        "types": db.session.scalars(select(EventType).order_by(EventType.position, EventType.label)).all(),
+        "types": services.event_types(),
         "series_list": db.session.scalars(select(Series).order_by(Series.title)).all(),
         "themes": db.session.scalars(select(Theme).order_by(Theme.name)).all(),
         "comuni": services.comuni_with_events(),
@@ -135,7 +135,7 @@ def month_calendar():
         next_month=next_month,
         numbers=services.series_numbers(events),
         rome=ROME,
-        types=db.session.scalars(select(EventType).order_by(EventType.position, EventType.label)).all(),
+        types=services.event_types(),
     )
 
 

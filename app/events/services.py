@@ -175,11 +175,15 @@ def series_label(event: Event, number: int | None) -> str | None:
     return f"{number}° {event.series.item_label}"
 
 
+def event_types() -> list[EventType]:
+    """The types in the order organizers gave them."""
+    return list(db.session.scalars(select(EventType).order_by(EventType.position, EventType.label)))
+
+
 def upcoming_by_type(limit_per_type: int = 3) -> list[tuple[EventType, list[Event]]]:
     """For the home page: the next few public events of each type, types in their order."""
-    types = db.session.scalars(select(EventType).order_by(EventType.position, EventType.label)).all()
     grouped = []
-    for event_type in types:
+    for event_type in event_types():
         events = db.session.scalars(public_events_query(EventFilters(type=event_type.slug)).limit(limit_per_type)).all()
         if events:
             grouped.append((event_type, list(events)))
@@ -333,7 +337,8 @@ def update_event(event: Event, data: EventInput) -> Event:
     """Save the organizer's changes. A change of capacity takes the registrations lock: more
     seats go at once to the waiting list, and fewer than those already confirmed is refused."""
     _check_event_input(data)
-    if data.capacity != event.capacity:
+    capacity_changed = data.capacity != event.capacity
+    if capacity_changed:
         event = lock_event(event.id)
         if data.capacity is not None and data.capacity < event.confirmed_count:
             db.session.rollback()
@@ -347,7 +352,8 @@ def update_event(event: Event, data: EventInput) -> Event:
     if data.slug and data.slug != event.slug:
         event.slug = unique_slug(data.slug, exclude_id=event.id)
     _apply(event, data)
-    fill_seats(event)
+    if capacity_changed:
+        fill_seats(event)  # under the lock taken above
     if _schedule_signature(event) != before:
         event.sequence += 1
         # Participants hear of a new date, time or place in the same transaction that makes it.
@@ -356,22 +362,24 @@ def update_event(event: Event, data: EventInput) -> Event:
     return event
 
 
-def _set_status(event: Event, status: EventStatus) -> bool:
-    """Change the status; True when participants must be told (the event was already public)."""
+def _set_status(event: Event, status: EventStatus) -> None:
+    """Change the status, bump SEQUENCE, and tell the participants when the event was already
+    public (callers set the reason or note first: the message quotes it)."""
     if event.status == status:
-        return False
+        return
     was_public = event.status != EventStatus.DRAFT
     event.status = status
     event.sequence += 1
-    return was_public and status != EventStatus.DRAFT
+    if was_public and status != EventStatus.DRAFT:
+        notifications.queue_event_update(event)
 
 
 def publish_event(event: Event) -> Event:
-    _set_status(event, EventStatus.PUBLISHED)
     event.cancellation_reason = None
     event.cancelled_at = None
     event.postponement_note = None
     event.published_at = event.published_at or utcnow()
+    _set_status(event, EventStatus.PUBLISHED)
     db.session.commit()
     return event
 
@@ -386,21 +394,17 @@ def cancel_event(event: Event, reason: str) -> Event:
     reason = (reason or "").strip()
     if not reason:
         raise EventError(_l("Indica il motivo dell'annullamento."))
-    tell = _set_status(event, EventStatus.CANCELLED)
     event.cancellation_reason = reason
     event.cancelled_at = event.cancelled_at or utcnow()
-    if tell:
-        notifications.queue_event_update(event)
+    _set_status(event, EventStatus.CANCELLED)
     db.session.commit()
     return event
 
 
 def postpone_event(event: Event, note: str) -> Event:
     """Mark as postponed; the note tells what is known of the new date."""
-    tell = _set_status(event, EventStatus.POSTPONED)
     event.postponement_note = (note or "").strip() or None
-    if tell:
-        notifications.queue_event_update(event)
+    _set_status(event, EventStatus.POSTPONED)
     db.session.commit()
     return event
 

@@ -11,10 +11,10 @@ from app.extensions import db
 from app.forms import ConfirmForm
 from app.i18n import gettext as _
 from app.presentation import REGISTRATION_STATUS_LABELS
+from app.redirects import safe_next_path
 from app.registrations import export, services
 from app.registrations.forms import QuestionForm, participant_form_class
 from app.registrations.models import Actor, Question, Registration, RegistrationStatus, Source
-from app.text import slugify
 
 bp = Blueprint("manage_registrations", __name__)
 
@@ -47,8 +47,9 @@ def _list_args() -> dict:
 
 
 def _back_to_list(event_id: int):
-    target = request.form.get("next") or ""
-    if target.startswith(f"/gestione/eventi/{event_id}/") and "//" not in target and "\\" not in target:
+    """Back where the action was taken (list, detail, check-in), if that is a page of this event."""
+    target = safe_next_path(request.form.get("next"))
+    if target.startswith(f"/gestione/eventi/{event_id}/"):
         return redirect(target, code=303)
     return redirect(url_for("manage_registrations.registrant_list", event_id=event_id), code=303)
 
@@ -66,7 +67,6 @@ def registrant_list(event_id: int):
         counts=services.status_counts(event.id),
         questions=services.questions_for(event.id),
         over_time=services.registrations_over_time(event.id),
-        sorts=services.SORTS,
     )
 
 
@@ -222,7 +222,7 @@ def _download(content: bytes, mimetype: str, filename: str) -> Response:
 def export_csv(event_id: int):
     event = _event(event_id)
     registrations, questions = _export_data(event)
-    return _download(export.to_csv(registrations, questions), "text/csv", f"iscritti-{slugify(event.slug, 80)}.csv")
+    return _download(export.to_csv(registrations, questions), "text/csv", f"iscritti-{event.slug}.csv")
 
 
 @bp.get("/eventi/<int:event_id>/iscritti.xlsx")
@@ -232,7 +232,7 @@ def export_xlsx(event_id: int):
     return _download(
         export.to_xlsx(registrations, questions, event.title),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        f"iscritti-{slugify(event.slug, 80)}.xlsx",
+        f"iscritti-{event.slug}.xlsx",
     )
 
 

@@ -77,7 +77,7 @@ def dashboard():
     if q:
         query = query.where(Event.title.ilike(f"%{q}%"))
     pagination = db.paginate(query, per_page=25, error_out=False)
-    types = db.session.scalars(select(EventType).order_by(EventType.position)).all()
+    types = services.event_types()
     return render_template(
         "manage/dashboard.html",
         pagination=pagination,

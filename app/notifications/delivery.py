@@ -30,7 +30,7 @@ from sqlalchemy import and_, or_, select, update
 from app.calendar.ical import host_of
 from app.extensions import db, mail
 from app.notifications.models import OutboxMessage, OutboxStatus
-from app.registrations.services import one_line
+from app.text import one_line
 from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)

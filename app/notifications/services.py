@@ -11,7 +11,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +24,9 @@ from app.i18n import lazy_gettext as _l
 from app.notifications.models import Broadcast, OutboxMessage, OutboxStatus
 from app.presentation import long_datetime
 from app.registrations.models import ACTIVE_STATUSES, Activity, ActivityKind, Registration, RegistrationStatus
+from app.text import one_line
 from app.timeutil import utcnow
+from app.urls import absolute_url
 
 # -- reminder offsets ------------------------------------------------------------------------
 
@@ -90,7 +92,7 @@ def with_urls(function):
 
 
 def manage_url(registration: Registration) -> str:
-    return _base_url() + url_for("registrations.registration", token=registration.token)
+    return absolute_url("registrations.registration", token=registration.token)
 
 
 SUBJECTS = {
@@ -114,9 +116,9 @@ def render_email(template: str, locale: str, **context) -> Email:
         event = context["event"]
         when = long_datetime(context.get("starts_at") or event.starts_at)
         if template == "broadcast":
-            subject = " ".join(context["broadcast"].subject.split())
+            subject = one_line(context["broadcast"].subject)
         else:
-            subject = " ".join(str(SUBJECTS[template] % {"title": event.title, "when": when}).split())
+            subject = one_line(str(SUBJECTS[template] % {"title": event.title, "when": when}))
         context.setdefault("organization", current_app.config["ORGANIZATION_NAME"])
         context.setdefault("base_url", _base_url())
         context.update(subject=subject, locale=locale)
@@ -196,7 +198,7 @@ def _invite(registration: Registration, method: str, *, own_cancellation: bool =
         event,
         method=method,
         attendee=(registration.full_name, registration.email),
-        page_url=_base_url() + url_for("events.event_detail", slug=event.slug),
+        page_url=absolute_url("events.event_detail", slug=event.slug),
         host=host_of(_base_url()),
         organizer=organizer_identity(),
         sequence_bump=sequence_bump,

@@ -33,6 +33,7 @@ from app.registrations.models import (
     Source,
     new_token,
 )
+from app.text import one_line
 from app.timeutil import ROME, utcnow
 
 
@@ -125,16 +126,18 @@ def waitlist_position(registration: Registration) -> int | None:
 
 
 def fill_seats(event: Event) -> list[Registration]:
-    """Promote from the waiting list while seats are free. The caller holds the event lock."""
-    promoted = []
-    while _has_free_seat(event):
-        first = db.session.scalar(waitlist_query(event.id).limit(1))
-        if first is None:
-            break
-        _confirm(event, first)
-        _record(first, ActivityKind.PROMOTED, Actor.SYSTEM, None)
-        db.session.flush()
-        promoted.append(first)
+    """Promote from the waiting list while seats are free, first in first out, in one query.
+    The caller holds the event lock."""
+    query = waitlist_query(event.id)
+    if event.capacity is not None:
+        free = event.capacity - event.confirmed_count
+        if free <= 0:
+            return []
+        query = query.limit(free)
+    promoted = list(db.session.scalars(query))
+    for registration in promoted:
+        _confirm(event, registration)
+        _record(registration, ActivityKind.PROMOTED, Actor.SYSTEM, None)
     return promoted
 
 
@@ -212,11 +215,6 @@ def _clean_answers(event_id: int, answers: dict[int, str]) -> list[Answer]:
     if missing:
         raise RegistrationError(_l("Rispondi alla domanda «%(q)s».", q=missing[0]))
     return cleaned
-
-
-def one_line(text: str | None) -> str:
-    """Names end up in email headers: no line breaks or control characters, single spaces."""
-    return " ".join("".join(c if c.isprintable() else " " for c in (text or "")).split())
 
 
 def _apply_participant(registration: Registration, data: ParticipantInput, email: str) -> None:

@@ -292,3 +292,15 @@ def test_correcting_a_venue_address_updates_invitations_of_its_coming_events(log
     _, update = invitation_of(smtp.inbox.messages[-1])
     assert update.vevent.location.value == "Palazzo Lascaris, Via Alfieri 19, Torino"
     assert int(update.vevent.sequence.value) == sequence + 1
+
+
+def test_publishing_a_postponed_event_again_tells_its_participants(make_event, smtp):
+    event = make_event()
+    registrations.register(event.id, participant("p@comune.example.it"), CONSENT)
+    events.postpone_event(event, "Nuova data a breve")
+    events.publish_event(event)
+    delivery.deliver_due()
+    subjects = [m["Subject"] for m in smtp.inbox.messages]
+    assert [s.split(":")[0] for s in subjects] == ["Iscrizione confermata", "Evento modificato", "Evento modificato"]
+    _, invite = invitation_of(smtp.inbox.messages[-1])
+    assert invite.vevent.status.value == "CONFIRMED" and int(invite.vevent.sequence.value) == event.sequence

@@ -1,0 +1,10 @@
+"""Absolute links, for what leaves the site: API documents, calendar entries, emails."""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """The public address of an endpoint, built on BASE_URL (the proxy in front may rewrite Host)."""
+    return current_app.config["BASE_URL"] + url_for(endpoint, **values)

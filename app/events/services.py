@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Select, exists, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, exists, func, inspect, or_, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app.events.models import (
     PUBLIC_STATUSES,
@@ -410,27 +410,27 @@ def postpone_event(event: Event, note: str) -> Event:
 
 
 def venue_changed(venue: Venue) -> int:
-    """A venue's name or address was corrected: for calendars and participants, its coming
-    events and lessons have a new place. The caller commits. Returns the events told."""
+    """After an edit of a venue: if its name or address changed, its coming events and lessons
+    have a new place for calendars and participants. The caller commits. Returns the events told."""
+    state = inspect(venue)
+    if state.pending or not any(state.attrs[name].history.has_changes() for name in ("name", "address", "comune")):
+        return 0
     now = utcnow()
-    told = 0
-    sessions = db.session.scalars(select(EventSession).where(EventSession.venue_id == venue.id)).all()
+    coming = (Event.ends_at > now, Event.status.in_(PUBLIC_STATUSES))
+    moved = set(db.session.scalars(select(Event).where(Event.venue_id == venue.id, *coming)))
+    for event in moved:
+        event.sequence += 1
+    sessions = db.session.scalars(
+        select(EventSession)
+        .join(EventSession.event)
+        .where(EventSession.venue_id == venue.id, *coming)
+        .options(contains_eager(EventSession.event))
+    ).all()
     for session in sessions:
-        if session.event.ends_at > now:
-            session.sequence += 1
-            session.updated_at = now
-    affected = {s.event for s in sessions if s.event.ends_at > now}
-    affected |= set(
-        db.session.scalars(
-            select(Event).where(Event.venue_id == venue.id, Event.ends_at > now, Event.status.in_(PUBLIC_STATUSES))
-        )
-    )
-    for event in sorted(affected, key=lambda e: e.id):
-        if event.status == EventStatus.DRAFT:
-            continue
-        if event.venue_id == venue.id:
-            event.sequence += 1
-        event.updated_at = now
+        session.sequence += 1
+        moved.add(session.event)
+    told = 0
+    for event in sorted(moved, key=lambda e: e.id):
         if notifications.queue_event_update(event):
             told += 1
     return told

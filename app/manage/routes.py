@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -337,6 +338,8 @@ class Catalogue:
     order: object
     admin_only: bool = False
     slug_from: str | None = None
+    #: Called with the edited row before commit, for changes that reach beyond the row.
+    after_edit: Callable | None = None
 
 
 CATALOGUES = {
@@ -386,6 +389,7 @@ CATALOGUES = {
         _l("luogo"),
         (("name", _l("Nome")), ("address", _l("Indirizzo")), ("comune", _l("Comune"))),
         Venue.name,
+        after_edit=services.venue_changed,
     ),
 }
 
@@ -413,13 +417,12 @@ def catalogue_list(kind: str):
 
 
 def _save(catalogue: Catalogue, form, row):
-    address_before = row.full_address if isinstance(row, Venue) and row.id else None
     form.populate_obj(row)
     if catalogue.slug_from and not getattr(row, "slug", None):
         row.slug = slugify(getattr(row, catalogue.slug_from))
     db.session.add(row)
-    if address_before is not None and row.full_address != address_before:
-        services.venue_changed(row)
+    if catalogue.after_edit is not None:
+        catalogue.after_edit(row)
     try:
         db.session.commit()
     except IntegrityError:

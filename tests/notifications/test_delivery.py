@@ -304,3 +304,15 @@ def test_publishing_a_postponed_event_again_tells_its_participants(make_event, s
     assert [s.split(":")[0] for s in subjects] == ["Iscrizione confermata", "Evento modificato", "Evento modificato"]
     _, invite = invitation_of(smtp.inbox.messages[-1])
     assert invite.vevent.status.value == "CONFIRMED" and int(invite.vevent.sequence.value) == event.sequence
+
+
+def test_editing_a_venue_without_moving_it_tells_nobody(make_event, venue):
+    event = make_event()
+    registrations.register(event.id, participant("p@comune.example.it"), CONSENT)
+    sequence = event.sequence
+    venue.latitude, venue.longitude = 45.0705, 7.6868
+    assert events.venue_changed(venue) == 0
+    venue.address = "Via Alfieri 19"
+    assert events.venue_changed(venue) == 1
+    db.session.commit()
+    assert event.sequence == sequence + 1

@@ -240,10 +240,7 @@ def queue_for_activity(activity: Activity) -> OutboxMessage | None:
         by_organizer=activity.actor == "organizer",
         has_invite=calendar is not None,
     )
-    db.session.flush()
-    message = queue(f"activity:{activity.id}", template, registration, email, calendar=calendar, calendar_method=method)
-    activity.notified_at = utcnow()
-    return message
+    return queue(f"activity:{activity.id}", template, registration, email, calendar=calendar, calendar_method=method)
 
 
 def schedule_version(event: Event) -> int:

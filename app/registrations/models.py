@@ -191,10 +191,7 @@ class Actor(enum.StrEnum):
 
 class Activity(db.Model):
     """One thing that happened to a registration, written in the same transaction as the change.
-
-    Rows with ``notify`` set are the messages the participant must receive; the outbox sends
-    them and marks ``notified_at``.
-    """
+    The message it calls for, if any, is the outbox row whose dedupe_key is "activity:<id>"."""
 
     __tablename__ = "registration_activities"
 
@@ -204,8 +201,6 @@ class Activity(db.Model):
     actor: Mapped[str] = mapped_column(String(20))
     #: The organizer's account, when an organizer acted.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    notify: Mapped[bool] = mapped_column(Boolean, default=True)
-    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     registration: Mapped[Registration] = relationship(back_populates="activities")
@@ -213,5 +208,4 @@ class Activity(db.Model):
     __table_args__ = (
         CheckConstraint(_in("kind", ActivityKind), name="kind_known"),
         CheckConstraint(_in("actor", Actor), name="actor_known"),
-        Index("ix_registration_activities_unsent", "notify", "notified_at"),
     )

@@ -65,14 +65,13 @@ def lock_event(event_id: int) -> Event:
 # -- status changes: the only places that move confirmed_count ------------------------------
 
 
-def _record(registration: Registration, kind: ActivityKind, actor: Actor, user_id: int | None, notify: bool = True):
-    """Write what happened and, when the participant must hear of it, queue the email in the
-    same transaction: both are saved, or neither."""
-    activity = Activity(registration=registration, kind=kind, actor=actor, user_id=user_id, notify=notify)
+def _record(registration: Registration, kind: ActivityKind, actor: Actor, user_id: int | None) -> None:
+    """Write what happened and queue the email it calls for (if any) in the same transaction:
+    both are saved, or neither."""
+    activity = Activity(registration=registration, kind=kind, actor=actor, user_id=user_id)
     db.session.add(activity)
-    if notify:
-        db.session.flush()
-        notifications.queue_for_activity(activity)
+    db.session.flush()
+    notifications.queue_for_activity(activity)
 
 
 def _confirm(event: Event, registration: Registration) -> None:
@@ -387,7 +386,7 @@ def set_checked_in(registration: Registration, present: bool, *, user_id: int | 
         raise RegistrationError(_l("Si può segnare presente solo un iscritto confermato."))
     if present and registration.checked_in_at is None:
         registration.checked_in_at = utcnow()
-        _record(registration, ActivityKind.CHECKED_IN, Actor.ORGANIZER, user_id, notify=False)
+        _record(registration, ActivityKind.CHECKED_IN, Actor.ORGANIZER, user_id)
     elif not present:
         registration.checked_in_at = None
     db.session.commit()
@@ -406,7 +405,7 @@ def update_participant(registration: Registration, data: ParticipantInput, *, by
     registration.answers = []
     db.session.flush()
     registration.answers = answers
-    _record(registration, ActivityKind.UPDATED, by, None, notify=False)
+    _record(registration, ActivityKind.UPDATED, by, None)
     try:
         db.session.commit()
     except IntegrityError as error:  # a concurrent registration took the address meanwhile

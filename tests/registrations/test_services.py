@@ -118,7 +118,7 @@ def test_cancelling_a_confirmed_seat_promotes_the_first_in_the_waiting_list(make
         select(OutboxMessage).where(OutboxMessage.registration_id == first_waiting.id, OutboxMessage.kind == "promoted")
     ).all()
     assert message.calendar_method == "REQUEST" and message.status == "queued"
-    assert first_waiting.activities[-1].notified_at is not None
+    assert message.dedupe_key == f"activity:{first_waiting.activities[-1].id}"
     assert event.confirmed_count == 1 == confirmed_in_db(event)
 
 

@@ -29,6 +29,7 @@ from sqlalchemy import and_, or_, select, update
 
 from app.calendar.ical import host_of
 from app.extensions import db, mail
+from app.locks import is_sqlite, take_sqlite_write_lock
 from app.notifications.models import OutboxMessage, OutboxStatus
 from app.text import one_line
 from app.timeutil import utcnow
@@ -104,20 +105,11 @@ def _claim(limit: int) -> list[OutboxMessage]:
         and_(OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.next_attempt_at <= now),
         and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at <= now - lease),
     )
-    if db.session.get_bind().dialect.name == "postgresql":
-        ids = list(
-            db.session.scalars(
-                select(OutboxMessage.id)
-                .where(due)
-                .order_by(OutboxMessage.id)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            )
-        )
-    else:
-        # SQLite: take the write lock first, so the rows read are still free when updated.
-        db.session.execute(update(OutboxMessage).where(OutboxMessage.id == -1).values(attempts=0))
-        ids = list(db.session.scalars(select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)))
+    take_sqlite_write_lock(OutboxMessage)  # so the rows read are still free when updated
+    candidates = select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)
+    if not is_sqlite():
+        candidates = candidates.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(candidates))
     if not ids:
         db.session.commit()
         return []

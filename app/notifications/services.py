@@ -15,6 +15,7 @@ from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.calendar.ical import SESSION_TYPES, host_of, invitation
 from app.calendar.services import organizer_identity
@@ -175,25 +176,24 @@ def queue(
     return message
 
 
-def _earlier_invitations_withdrawn(registration: Registration) -> int:
-    """How many times this person's calendar already received a CANCEL for this event."""
-    return db.session.scalar(
-        select(func.count()).where(
-            Registration.event_id == registration.event_id,
-            Registration.email == registration.email,
-            Registration.id < registration.id,
-            Registration.confirmed_at.is_not(None),
-            Registration.status.in_((RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED)),
-        )
+def _withdrawn(event_id: int, email: str | None = None, before_id: int | None = None) -> dict[str, int]:
+    """How many CANCELs each address already received for this event, from registrations that
+    were confirmed and then cancelled or rejected: {email: count}."""
+    query = select(Registration.email, func.count()).where(
+        Registration.event_id == event_id,
+        Registration.confirmed_at.is_not(None),
+        Registration.status.in_((RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED)),
     )
+    if email is not None:
+        query = query.where(Registration.email == email, Registration.id < before_id)
+    return dict(db.session.execute(query.group_by(Registration.email)).all())
 
 
-def _invite(registration: Registration, method: str, *, own_cancellation: bool = False) -> bytes:
+def _invite(registration: Registration, method: str, *, withdrawn: int, own_cancellation: bool = False) -> bytes:
     """The invitation for one participant. A participant's own cancellation withdraws the entry
     with SEQUENCE + 1; if they register again, their new invitations must rise above every
-    CANCEL they received, or calendar clients would ignore them."""
+    CANCEL they received (`withdrawn`), or calendar clients would ignore them."""
     event = registration.event
-    sequence_bump = 2 * _earlier_invitations_withdrawn(registration) + (1 if own_cancellation else 0)
     return invitation(
         event,
         method=method,
@@ -201,7 +201,7 @@ def _invite(registration: Registration, method: str, *, own_cancellation: bool =
         page_url=absolute_url("events.event_detail", slug=event.slug),
         host=host_of(_base_url()),
         organizer=organizer_identity(),
-        sequence_bump=sequence_bump,
+        sequence_bump=2 * withdrawn + (1 if own_cancellation else 0),
     )
 
 
@@ -230,7 +230,8 @@ def queue_for_activity(activity: Activity) -> OutboxMessage | None:
         method = None  # never had an invitation: nothing to withdraw from a calendar
     calendar = None
     if method is not None and not event.is_cancelled:
-        calendar = _invite(registration, method, own_cancellation=method == "CANCEL")
+        withdrawn = _withdrawn(event.id, registration.email, before_id=registration.id).get(registration.email, 0)
+        calendar = _invite(registration, method, withdrawn=withdrawn, own_cancellation=method == "CANCEL")
     email = render_email(
         template,
         registration.locale,
@@ -259,12 +260,14 @@ def queue_event_update(event: Event) -> int:
     ).all()
     version = schedule_version(event)
     template = "event_cancelled" if event.is_cancelled else "event_changed"
+    # Active registrations are the newest of their address, so every earlier CANCEL counts.
+    withdrawn = _withdrawn(event.id)
     queued = 0
     for registration in registrations:
         method = None
         if registration.status == RegistrationStatus.CONFIRMED:
             method = "CANCEL" if event.is_cancelled else "REQUEST"
-        calendar = _invite(registration, method) if method else None
+        calendar = _invite(registration, method, withdrawn=withdrawn.get(registration.email, 0)) if method else None
         email = render_email(
             template,
             registration.locale,
@@ -300,36 +303,40 @@ def occurrences(event: Event) -> list[Occurrence]:
 def schedule_reminders(now: datetime | None = None) -> int:
     """Queue the reminders that are due. A reminder is due from its offset before the start until
     the start; when several are due at once (the worker was stopped) only the nearest goes out.
-    Times are read now, so a moved event's reminders move with it."""
+    Times are read now, so a moved event's reminders move with it. Runs on every worker pass:
+    a few queries per event with something due, whatever the number of participants."""
     now = now or utcnow()
-    horizon = now + timedelta(days=61)
     events = db.session.scalars(
-        select(Event).where(
-            Event.status == EventStatus.PUBLISHED,
-            Event.ends_at > now,
-            Event.starts_at < horizon,
-        )
+        select(Event)
+        .where(Event.status == EventStatus.PUBLISHED, Event.ends_at > now, Event.starts_at < now + timedelta(days=61))
+        .options(selectinload(Event.sessions))
     ).all()
     queued = 0
     for event in events:
         offsets = offsets_for(event)
-        if not offsets:
-            continue
+        due = []
         for occurrence in occurrences(event):
-            if occurrence.starts_at <= now:
-                continue
-            due = [o for o in offsets if occurrence.starts_at - o <= now]
-            if not due:
-                continue
-            offset = min(due)
-            confirmed = db.session.scalars(
-                select(Registration).where(
-                    Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED
+            ready = [o for o in offsets if occurrence.starts_at - o <= now < occurrence.starts_at]
+            if ready:
+                due.append((occurrence, min(ready)))
+        if not due:
+            continue
+        confirmed = db.session.scalars(
+            select(Registration).where(
+                Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED
+            )
+        ).all()
+        already = set(
+            db.session.scalars(
+                select(OutboxMessage.dedupe_key).where(
+                    OutboxMessage.event_id == event.id, OutboxMessage.kind == "reminder"
                 )
-            ).all()
+            )
+        )
+        for occurrence, offset in due:
             for registration in confirmed:
                 key = f"reminder:{registration.id}:{occurrence.key}:{offset_label(offset)}"
-                if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
+                if key in already:
                     continue
                 email = render_email(
                     "reminder",

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import Select, and_, case, func, or_, select, update
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.events.models import Event, EventStatus
 from app.extensions import db
 from app.i18n import lazy_gettext as _l
+from app.locks import take_sqlite_write_lock
 from app.notifications import services as notifications
 from app.presentation import long_datetime
 from app.registrations.models import (
@@ -46,14 +47,7 @@ class RegistrationError(Exception):
 
 def lock_event(event_id: int) -> Event:
     """Lock the event row for the rest of the transaction and return it freshly loaded."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        # SQLite has no row locks; a write takes the database write lock, which serialises
-        # every other writer until commit. Reads made before this point ran outside a
-        # transaction (pysqlite opens one only at the first write), so no stale snapshot.
-        db.session.execute(
-            update(Event).where(Event.id == event_id).values(confirmed_count=Event.confirmed_count),
-            execution_options={"synchronize_session": False},
-        )
+    take_sqlite_write_lock(Event)
     event = db.session.scalar(
         select(Event).where(Event.id == event_id).with_for_update(of=Event).execution_options(populate_existing=True)
     )

@@ -69,7 +69,7 @@ def retry(message_id: int):
     message = db.get_or_404(OutboxMessage, message_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    services.retry(message)
+    services.retry(message.id)
     flash(_("Messaggio rimesso in coda: partirà al prossimo giro del worker."), "success")
     return redirect(url_for("manage_mail.outbox", stato=request.form.get("stato") or None), code=303)
 
@@ -78,10 +78,7 @@ def retry(message_id: int):
 def retry_all():
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    failed = db.session.scalars(select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED)).all()
-    for message in failed:
-        services.retry(message)
-    flash(_("%(n)s messaggi rimessi in coda.", n=len(failed)), "success")
+    flash(_("%(n)s messaggi rimessi in coda.", n=services.retry()), "success")
     return redirect(url_for("manage_mail.outbox"), code=303)
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -388,11 +388,15 @@ def send_broadcast(event: Event, subject: str, body: str, audience: str, user_id
     return broadcast
 
 
-def retry(message: OutboxMessage) -> None:
-    """An organizer asks to try a failed message again, now."""
-    if message.status != OutboxStatus.FAILED:
-        return
-    message.status = OutboxStatus.QUEUED
-    message.attempts = 0
-    message.next_attempt_at = utcnow()
+def retry(*message_ids: int) -> int:
+    """An organizer asks to try failed messages again, now; none given: every failed one.
+    Returns how many were queued again."""
+    query = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED)
+    if message_ids:
+        query = query.where(OutboxMessage.id.in_(message_ids))
+    result = db.session.execute(
+        query.values(status=OutboxStatus.QUEUED, attempts=0, next_attempt_at=utcnow()),
+        execution_options={"synchronize_session": "fetch"},
+    )
     db.session.commit()
+    return result.rowcount

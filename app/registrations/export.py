@@ -27,6 +27,10 @@ def _when(value) -> str:
     return value.astimezone(ROME).strftime("%d/%m/%Y %H:%M") if value else ""
 
 
+def _answer(question: Question, value: str | None) -> str:
+    return answer_label(question, value) if value else ""
+
+
 def rows(registrations: list[Registration], questions: list[Question]) -> tuple[list[str], list[list[str]]]:
     """Header and rows: every field, every answer, every date, as text."""
     header = [
@@ -66,7 +70,7 @@ def rows(registrations: list[Registration], questions: list[Question]) -> tuple[
                 r.locale,
                 r.consent_version,
             ]
-            + [answer_label(q, r.answer_for(q.id)) if r.answer_for(q.id) else "" for q in questions]
+            + [_answer(q, r.answer_for(q.id)) for q in questions]
         )
     return header, body
 

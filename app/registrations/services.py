@@ -394,13 +394,13 @@ def update_participant(registration: Registration, data: ParticipantInput, *, by
     email = normalize_email(data.email)
     if email != registration.email and find_active(registration.event_id, email) is not None:
         raise RegistrationError(_l("Esiste già un'iscrizione a questo evento con questo indirizzo email."))
-    _apply_participant(registration, data, email)
-    answers = _clean_answers(registration.event_id, data.answers)
-    registration.answers = []
-    db.session.flush()
-    registration.answers = answers
-    _record(registration, ActivityKind.UPDATED, by, None)
+    answers = _clean_answers(registration.event_id, data.answers)  # refuse before changing anything
     try:
+        _apply_participant(registration, data, email)
+        registration.answers = []
+        db.session.flush()  # the old answers go before the new ones take their keys
+        registration.answers = answers
+        _record(registration, ActivityKind.UPDATED, by, None)
         db.session.commit()
     except IntegrityError as error:  # a concurrent registration took the address meanwhile
         db.session.rollback()

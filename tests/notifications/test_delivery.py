@@ -186,7 +186,7 @@ def test_transient_failures_back_off_then_fail_and_an_organizer_can_retry(app, m
         assert message.attempts == attempt
     assert message.status == "failed" and "451" in message.last_error
     smtp.inbox.refuse_with = None
-    services.retry(message)
+    services.retry(message.id)
     assert delivery.deliver_due().sent == 1
     assert outbox()[0].status == "sent" and len(smtp.inbox.messages) == 1
 

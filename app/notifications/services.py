@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import functools
 import re
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -90,6 +91,20 @@ def with_urls(function):
             return function(*args, **kwargs)
 
     return wrapper
+
+
+_silenced: ContextVar[bool] = ContextVar("notifications_silenced", default=False)
+
+
+@contextmanager
+def silenced():
+    """Changes made inside write no email: for loading demo or imported data about people who
+    never asked to hear from us. Activities are still recorded."""
+    token = _silenced.set(True)
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
 
 
 def manage_url(registration: Registration) -> str:
@@ -222,7 +237,7 @@ ACTIVITY_TEMPLATES = {
 def queue_for_activity(activity: Activity) -> OutboxMessage | None:
     """The message a change to a registration calls for (called by the registrations service)."""
     template, method = ACTIVITY_TEMPLATES.get(activity.kind, (None, None))
-    if template is None:
+    if template is None or _silenced.get():
         return None
     registration = activity.registration
     event = registration.event
@@ -253,7 +268,7 @@ def schedule_version(event: Event) -> int:
 def queue_event_update(event: Event) -> int:
     """After a change of date, time, place or status: every active participant is told, with an
     updated (or cancelling) invitation for those who hold one. Returns the number queued."""
-    if event.status not in (EventStatus.PUBLISHED, EventStatus.POSTPONED, EventStatus.CANCELLED):
+    if _silenced.get() or event.status not in (EventStatus.PUBLISHED, EventStatus.POSTPONED, EventStatus.CANCELLED):
         return 0
     registrations = db.session.scalars(
         select(Registration).where(Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES))

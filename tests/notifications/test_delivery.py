@@ -316,3 +316,15 @@ def test_editing_a_venue_without_moving_it_tells_nobody(make_event, venue):
     assert events.venue_changed(venue) == 1
     db.session.commit()
     assert event.sequence == sequence + 1
+
+
+def test_silenced_changes_record_activities_but_write_no_mail(make_event):
+    event = make_event(capacity=1)
+    with services.silenced():
+        holder = registrations.register(event.id, participant("a@comune.example.it"), CONSENT).registration
+        registrations.register(event.id, participant("b@comune.example.it"), CONSENT)
+        registrations.cancel(holder)
+    assert outbox() == []
+    assert [a.kind for a in holder.activities] == ["confirmed", "cancelled"]
+    registrations.register(event.id, participant("c@comune.example.it"), CONSENT)
+    assert [m.recipient for m in outbox()] == ["c@comune.example.it"]

@@ -21,9 +21,6 @@ PRODID = "-//ANCI Piemonte//Incontri//IT"
 #: How often subscribers should poll: often enough for a cancellation to arrive the same day.
 REFRESH = timedelta(hours=3)
 
-#: Types whose programme items are separate appointments (lessons): one VEVENT each.
-SESSION_TYPES = {"corso"}
-
 
 @cache
 def css_color_name(hex_color: str) -> str:
@@ -109,8 +106,8 @@ def _common(component: VEvent, event: Event, page_url: str, organizer: tuple[str
 
 def event_components(event: Event, page_url: str, host: str, organizer: tuple[str, str]) -> list[VEvent]:
     """The VEVENTs a person sees for one event: one for the event, or one per lesson of a course."""
-    if event.type.slug in SESSION_TYPES and event.sessions:
-        return [_session_component(event, s, page_url, host, organizer) for s in event.sessions]
+    if event.lessons:
+        return [_session_component(event, s, page_url, host, organizer) for s in event.lessons]
     component = VEvent()
     component.add("uid", event_uid(event, host))
     stamp = _utc(event.updated_at)

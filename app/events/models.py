@@ -43,6 +43,10 @@ class OrganizationRole(enum.StrEnum):
     PARTNER = "partner"
 
 
+#: Types whose programme items are separate appointments (the lessons of a course): each is
+#: its own calendar entry and gets its own reminders.
+LESSON_TYPES = {"corso"}
+
 #: Statuses the public may see; drafts are invisible (404).
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED, EventStatus.POSTPONED)
 
@@ -339,6 +343,11 @@ class Event(db.Model):
     @property
     def partners(self) -> list[Organization]:
         return [link.organization for link in self.organization_links if link.role == OrganizationRole.PARTNER]
+
+    @property
+    def lessons(self) -> list[EventSession]:
+        """The sessions that are appointments of their own (a course's lessons), else []."""
+        return self.sessions if self.type.slug in LESSON_TYPES else []
 
     @property
     def seats_left(self) -> int | None:

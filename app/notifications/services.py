@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from app.calendar.ical import SESSION_TYPES, host_of, invitation
+from app.calendar.ical import host_of, invitation
 from app.calendar.services import organizer_identity
 from app.events.models import Event, EventSession, EventStatus
 from app.extensions import db
@@ -26,6 +26,7 @@ from app.i18n import lazy_gettext as _l
 from app.notifications.models import Broadcast, OutboxMessage, OutboxStatus
 from app.presentation import long_datetime
 from app.registrations.models import ACTIVE_STATUSES, Activity, ActivityKind, Registration, RegistrationStatus
+from app.registrations.queries import waitlist_position
 from app.text import one_line
 from app.timeutil import utcnow
 from app.urls import absolute_url
@@ -255,6 +256,7 @@ def queue_for_activity(activity: Activity) -> OutboxMessage | None:
         manage_url=manage_url(registration),
         by_organizer=activity.actor == "organizer",
         has_invite=calendar is not None,
+        waitlist_position=waitlist_position(registration),
     )
     return queue(f"activity:{activity.id}", template, registration, email, calendar=calendar, calendar_method=method)
 
@@ -309,8 +311,8 @@ class Occurrence:
 
 def occurrences(event: Event) -> list[Occurrence]:
     """What reminders are about: the event, or each lesson of a course."""
-    if event.type.slug in SESSION_TYPES and event.sessions:
-        return [Occurrence(f"sessione-{s.id}", s.starts_at, s) for s in event.sessions]
+    if event.lessons:
+        return [Occurrence(f"sessione-{s.id}", s.starts_at, s) for s in event.lessons]
     return [Occurrence("evento", event.starts_at, None)]
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -34,6 +34,7 @@ from app.registrations.models import (
     Source,
     new_token,
 )
+from app.registrations.queries import waitlist_position, waitlist_query  # noqa: F401  (part of this service)
 from app.text import one_line
 from app.timeutil import ROME, utcnow
 
@@ -90,32 +91,6 @@ def _leave(event: Event, registration: Registration, status: RegistrationStatus)
 
 def _has_free_seat(event: Event) -> bool:
     return event.capacity is None or event.confirmed_count < event.capacity
-
-
-def waitlist_query(event_id: int) -> Select:
-    """The waiting list in the order it is served: first in, first promoted."""
-    return (
-        select(Registration)
-        .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.WAITLISTED)
-        .order_by(Registration.waitlisted_at, Registration.id)
-    )
-
-
-def waitlist_position(registration: Registration) -> int | None:
-    """1 for the next person to be promoted; None when not on the waiting list."""
-    if registration.status != RegistrationStatus.WAITLISTED:
-        return None
-    ahead = db.session.scalar(
-        select(func.count()).where(
-            Registration.event_id == registration.event_id,
-            Registration.status == RegistrationStatus.WAITLISTED,
-            or_(
-                Registration.waitlisted_at < registration.waitlisted_at,
-                and_(Registration.waitlisted_at == registration.waitlisted_at, Registration.id < registration.id),
-            ),
-        )
-    )
-    return ahead + 1
 
 
 def fill_seats(event: Event) -> list[Registration]:

@@ -328,3 +328,21 @@ def test_silenced_changes_record_activities_but_write_no_mail(make_event):
     assert [a.kind for a in holder.activities] == ["confirmed", "cancelled"]
     registrations.register(event.id, participant("c@comune.example.it"), CONSENT)
     assert [m.recipient for m in outbox()] == ["c@comune.example.it"]
+
+
+def test_course_emails_list_the_lessons_and_waiting_emails_the_position(make_event, smtp):
+    course = make_event(title="Percorso formativo", type_slug="corso", capacity=1)
+    for n in range(2):
+        day = course.first_day + timedelta(days=7 * n)
+        events.add_session(
+            course,
+            events.SessionInput(
+                title=f"Lezione {n + 1}", starts_at=rome_datetime(day, time(14)), ends_at=rome_datetime(day, time(17))
+            ),
+        )
+    registrations.register(course.id, participant("a@comune.example.it"), CONSENT)
+    registrations.register(course.id, participant("b@comune.example.it"), CONSENT)
+    delivery.deliver_due()
+    confirmed, waiting = (m.get_body(preferencelist=("plain",)).get_content() for m in smtp.inbox.messages)
+    assert "Lezioni:" in confirmed and "14:00–17:00: Lezione 1" in confirmed and ": Lezione 2" in confirmed
+    assert "in posizione 1" in waiting

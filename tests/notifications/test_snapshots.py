@@ -52,7 +52,7 @@ def contexts(event: Event, registration) -> dict[str, dict]:
         "confirmed": {**base, "has_invite": True},
         "approved": {**base, "has_invite": True},
         "promoted": {**base, "has_invite": True},
-        "waitlisted": base,
+        "waitlisted": {**base, "waitlist_position": 3},
         "pending": base,
         "rejected": base,
         "cancelled": {**base, "by_organizer": False, "has_invite": True},

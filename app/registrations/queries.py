@@ -1,0 +1,34 @@
+"""Read-only questions about registrations, shared by the services and the messages they write."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, and_, func, or_, select
+
+from app.extensions import db
+from app.registrations.models import Registration, RegistrationStatus
+
+
+def waitlist_query(event_id: int) -> Select:
+    """The waiting list in the order it is served: first in, first promoted."""
+    return (
+        select(Registration)
+        .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.WAITLISTED)
+        .order_by(Registration.waitlisted_at, Registration.id)
+    )
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the next person to be promoted; None when not on the waiting list."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = db.session.scalar(
+        select(func.count()).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            or_(
+                Registration.waitlisted_at < registration.waitlisted_at,
+                and_(Registration.waitlisted_at == registration.waitlisted_at, Registration.id < registration.id),
+            ),
+        )
+    )
+    return ahead + 1

@@ -142,6 +142,22 @@ def make_event(app, venue):
     return make
 
 
+def add_weekly_lessons(course, count: int, start=time(14), end=time(17)) -> list:
+    """Lessons "Lezione 1…n", one a week from the course's first day."""
+    lessons = []
+    for n in range(count):
+        day = course.first_day + timedelta(days=7 * n)
+        lessons.append(
+            services.add_session(
+                course,
+                services.SessionInput(
+                    title=f"Lezione {n + 1}", starts_at=rome_datetime(day, start), ends_at=rome_datetime(day, end)
+                ),
+            )
+        )
+    return lessons
+
+
 class LiveServer:
     def __init__(self, app):
         self.server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import timedelta
 
 import vobject
 from sqlalchemy import func, select
@@ -13,7 +13,8 @@ from app.notifications import delivery, services
 from app.notifications.models import OutboxMessage
 from app.registrations import services as registrations
 from app.registrations.models import Registration
-from app.timeutil import rome_datetime, utcnow
+from app.timeutil import utcnow
+from tests.conftest import add_weekly_lessons
 from tests.notifications.conftest import SmtpServer, attachment, calendar_part
 from tests.registrations.conftest import CONSENT, participant
 from tests.registrations.test_public import post_form
@@ -101,14 +102,7 @@ def test_confirmation_carries_an_invitation_gmail_and_outlook_understand(client,
 
 def test_course_invitation_holds_every_lesson(make_event, smtp):
     course = make_event(title="Percorso formativo", type_slug="corso")
-    for n in range(3):
-        day = course.first_day + timedelta(days=7 * n)
-        events.add_session(
-            course,
-            events.SessionInput(
-                title=f"Lezione {n + 1}", starts_at=rome_datetime(day, time(14)), ends_at=rome_datetime(day, time(17))
-            ),
-        )
+    add_weekly_lessons(course, 3)
     registrations.register(course.id, participant("corsista@comune.example.it"), CONSENT)
     delivery.deliver_due()
     _, calendar = invitation_of(smtp.inbox.messages[0])
@@ -332,14 +326,7 @@ def test_silenced_changes_record_activities_but_write_no_mail(make_event):
 
 def test_course_emails_list_the_lessons_and_waiting_emails_the_position(make_event, smtp):
     course = make_event(title="Percorso formativo", type_slug="corso", capacity=1)
-    for n in range(2):
-        day = course.first_day + timedelta(days=7 * n)
-        events.add_session(
-            course,
-            events.SessionInput(
-                title=f"Lezione {n + 1}", starts_at=rome_datetime(day, time(14)), ends_at=rome_datetime(day, time(17))
-            ),
-        )
+    add_weekly_lessons(course, 2)
     registrations.register(course.id, participant("a@comune.example.it"), CONSENT)
     registrations.register(course.id, participant("b@comune.example.it"), CONSENT)
     delivery.deliver_due()

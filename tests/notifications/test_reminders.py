@@ -13,6 +13,7 @@ from app.notifications import services
 from app.notifications.models import OutboxMessage
 from app.registrations import services as registrations
 from app.timeutil import rome_datetime
+from tests.conftest import add_weekly_lessons
 from tests.registrations.conftest import CONSENT, participant
 
 
@@ -104,19 +105,7 @@ def test_courses_are_reminded_the_day_before_each_lesson(make_event):
     course = make_event(title="Percorso formativo", type_slug="corso")
     course.ends_at = rome_datetime(course.first_day + timedelta(days=7), time(17))
     db.session.commit()
-    lessons = []
-    for n in range(2):
-        day = course.first_day + timedelta(days=7 * n)
-        lessons.append(
-            events.add_session(
-                course,
-                events.SessionInput(
-                    title=f"Lezione {n + 1}",
-                    starts_at=rome_datetime(day, time(14)),
-                    ends_at=rome_datetime(day, time(17)),
-                ),
-            )
-        )
+    lessons = add_weekly_lessons(course, 2)
     registrations.register(course.id, participant("p@comune.example.it"), CONSENT)
     assert services.schedule_reminders(lessons[0].starts_at - timedelta(hours=20)) == 1
     assert services.schedule_reminders(lessons[1].starts_at - timedelta(days=2)) == 0

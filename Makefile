@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test lint translations translations-update vendor clean
+.PHONY: run test test-tools lint translations translations-update vendor clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Serve Python 3.11 ($(PYTHON))"; exit 1; }
@@ -32,7 +32,11 @@ run: $(VENV)/.installed translations
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-test: $(VENV)/.installed-dev translations
+# Chromium, libical, Node and ical.js for the browser and calendar-reader tests (see the script).
+test-tools:
+	scripts/install-test-tools.sh
+
+test: $(VENV)/.installed-dev translations test-tools
 	$(BIN)/ruff check app tests migrations wsgi.py bench scripts
 	$(BIN)/python -m pytest
 

@@ -5,7 +5,7 @@ Nothing here depends on the request time, so the same data always gives the same
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from urllib.parse import urlsplit
 
@@ -13,6 +13,7 @@ import webcolors
 from icalendar import Calendar, vCalAddress, vDuration, vText
 from icalendar import Event as VEvent
 
+from app.calendar.timezones import vtimezone
 from app.events.models import Event, EventSession, EventStatus
 from app.text import html_to_text
 from app.timeutil import ROME, days
@@ -191,14 +192,13 @@ def build_calendar(
         calendar.add("x-published-ttl", vDuration(REFRESH))
     for component in components:
         calendar.add_component(component)
-    starts = [c.decoded("dtstart") for c in components]
-    if any(isinstance(s, datetime) for s in starts):
-        days_ = [s.date() if isinstance(s, datetime) else s for s in starts]
-        first, last = min(days_), max(days_)
-        calendar.add_missing_timezones(date(first.year, 1, 1), date(last.year + 1, 1, 1))
-        for timezone in calendar.walk("VTIMEZONE"):
-            # icalendar notes the range in a COMMENT that strict parsers reject inside VTIMEZONE.
-            timezone.pop("COMMENT", None)
+    timed = [c.decoded("dtstart") for c in components]
+    timed = [start for start in timed if isinstance(start, datetime)]
+    if timed:
+        # Every timed entry is written in Rome's time (see event_components).
+        days_ = [start.date() for start in timed]
+        # Before the entries that use it, as clients write it.
+        calendar.subcomponents.insert(0, vtimezone(ROME.key, min(days_), max(days_)))
     return calendar
 
 

@@ -98,7 +98,7 @@ def feed_urls(programme) -> list[str]:
     ]
 
 
-def test_every_feed_is_read_the_same_by_four_independent_parsers(client, programme, parsed):
+def test_every_feed_is_read_the_same_by_five_independent_parsers(client, programme, parsed):
     for url in feed_urls(programme):
         response = client.get(url)
         assert response.status_code == 200, url
@@ -302,3 +302,28 @@ def test_personal_feed_holds_only_this_persons_events_and_can_be_revoked(client,
     calendar.revoke_personal_feed(feed)
     assert client.get(f"/iscrizioni/{old}/calendario.ics").status_code == 404
     assert client.get(f"/iscrizioni/{feed.token}/calendario.ics").status_code == 200
+
+
+def test_thunderbird_reads_summer_events_of_this_year_and_the_next_at_the_right_instant(client, make_event, parsed):
+    """Mozilla's ical.js ignores an observance's DTSTART when it has RDATEs: with the time zone
+    written as one observance plus an RDATE for the next year, it missed this year's change and
+    put every summer event an hour late. Summer and winter, both changes, a year boundary."""
+    year = today_rome().year + 1
+    moments = {
+        "Estate, primo anno": (date(year, 7, 1), time(10)),
+        "Prima del cambio di marzo": (date(year, 3, 27), time(9)),
+        "Dopo il cambio di ottobre": (date(year, 11, 2), time(9)),
+        "San Silvestro": (date(year, 12, 31), time(17)),
+        "Capodanno": (date(year + 1, 1, 2), time(9, 30)),
+        "Estate, anno dopo": (date(year + 1, 7, 1), time(10)),
+    }
+    for title, (day, start) in moments.items():
+        make_event(title=title, day=day, start=start, end=time(start.hour + 2, start.minute))
+    result = parsed(client.get("/calendario.ics").get_data())
+    by_summary = {e.summary: e for e in result.icaljs.entries}
+    for title, (day, start) in moments.items():
+        assert by_summary[title].start == rome_datetime(day, start).astimezone(UTC), title
+    assert by_summary["Estate, primo anno"].start.hour == 8  # 10:00 in summer is 08:00 UTC
+    [timezone] = result.icalendar.walk("VTIMEZONE")
+    march = next(c for c in timezone.subcomponents if c.name == "DAYLIGHT")
+    assert "RDATE" not in march and march.decoded("DTSTART").time() == time(2)

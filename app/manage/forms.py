@@ -20,7 +20,7 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.events.models import AttendanceMode, Event
 from app.events.services import EventInput, SessionInput
@@ -32,6 +32,39 @@ from app.timeutil import ROME, days, rome_datetime
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 REQUIRED = _l("Campo obbligatorio.")
 SLUG_MESSAGE = _l("Solo lettere minuscole, cifre e trattini.")
+
+
+#: Dates an organizer can mean: anything else is a slip of the keyboard (year 0001 or 9999
+#: would also overflow once moved to UTC or given a day more).
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+#: Counts and positions: well inside every database's integer.
+LARGEST_NUMBER = 1_000_000_000
+
+
+class WholeNumberField(IntegerField):
+    """An integer of a sensible size: twenty digits are a typing error, and would overflow."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and abs(self.data) > LARGEST_NUMBER:
+            self.data = None
+            raise ValueError(_l("Numero troppo grande."))
+
+
+class _WithinYears:
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not FIRST_YEAR <= self.data.year <= LAST_YEAR:
+            self.data = None
+            raise ValueError(_l("Inserisci una data tra il %(first)s e il %(last)s.", first=FIRST_YEAR, last=LAST_YEAR))
+
+
+class DayField(_WithinYears, DateField):
+    """A date between FIRST_YEAR and LAST_YEAR."""
+
+
+class MomentField(_WithinYears, DateTimeLocalField):
+    """A date and time between FIRST_YEAR and LAST_YEAR."""
 
 
 def optional_int(value):
@@ -84,9 +117,9 @@ class EventForm(BaseForm):
         ),
     )
     all_day = BooleanField(_l("Tutto il giorno (per esempio una mostra)"))
-    start_date = DateField(_l("Data di inizio"), validators=[DataRequired(_l("Inserisci una data valida."))])
+    start_date = DayField(_l("Data di inizio"), validators=[InputRequired(_l("Inserisci una data valida."))])
     start_time = TimeField(_l("Ora di inizio"), validators=[Optional()])
-    end_date = DateField(_l("Data di fine"), validators=[DataRequired(_l("Inserisci una data valida."))])
+    end_date = DayField(_l("Data di fine"), validators=[InputRequired(_l("Inserisci una data valida."))])
     end_time = TimeField(_l("Ora di fine"), validators=[Optional()])
     opening_hours = StringField(
         _l("Orari di apertura"),
@@ -103,7 +136,7 @@ class EventForm(BaseForm):
     )
     venue_id = SelectField(_l("Luogo"), coerce=optional_int, validators=[Optional()])
     online_url = URLField(_l("Link per collegarsi"), validators=_url_validators())
-    capacity = IntegerField(
+    capacity = WholeNumberField(
         _l("Posti disponibili"),
         validators=[
             Optional(),
@@ -126,10 +159,8 @@ class EventForm(BaseForm):
             "ogni lezione). Vuoto: quelli del tipo di evento; «nessuno»: nessun promemoria."
         ),
     )
-    registration_opens_at = DateTimeLocalField(
-        _l("Apertura iscrizioni"), validators=[Optional()], format="%Y-%m-%dT%H:%M"
-    )
-    registration_closes_at = DateTimeLocalField(
+    registration_opens_at = MomentField(_l("Apertura iscrizioni"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    registration_closes_at = MomentField(
         _l("Chiusura iscrizioni"),
         validators=[Optional()],
         format="%Y-%m-%dT%H:%M",
@@ -231,7 +262,7 @@ class EventForm(BaseForm):
 
 class SessionForm(BaseForm):
     title = StringField(_l("Titolo"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    date = DateField(_l("Data"), validators=[DataRequired(_l("Inserisci una data valida."))])
+    date = DayField(_l("Data"), validators=[InputRequired(_l("Inserisci una data valida."))])
     start_time = TimeField(_l("Ora di inizio"), validators=[DataRequired(_l("Inserisci un'ora valida."))])
     end_time = TimeField(_l("Ora di fine"), validators=[Optional()])
     description = TextAreaField(_l("Descrizione"), validators=[Optional(), Length(max=5000)])
@@ -330,8 +361,10 @@ class EventTypeForm(BaseForm):
         validators=[DataRequired(REQUIRED), Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Un colore nella forma #rrggbb."))],
     )
     requires_registration = BooleanField(_l("Di norma richiede iscrizione"), default=True)
-    default_capacity = IntegerField(_l("Posti predefiniti"), validators=[Optional(), NumberRange(min=1, max=100000)])
-    position = IntegerField(_l("Ordine"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
+    default_capacity = WholeNumberField(
+        _l("Posti predefiniti"), validators=[Optional(), NumberRange(min=1, max=100000)]
+    )
+    position = WholeNumberField(_l("Ordine"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
     reminder_offsets = StringField(
         _l("Promemoria"),
         default="7g, 1g",

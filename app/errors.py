@@ -11,12 +11,12 @@ from app.i18n import lazy_gettext
 
 MESSAGES = {
     400: lazy_gettext("La richiesta non è valida."),
-    403: lazy_gettext("Non hai i permessi per questa pagina."),
-    404: lazy_gettext("La pagina che cerchi non esiste o non è più disponibile."),
+    403: lazy_gettext("L'accesso a questa pagina non è consentito."),
+    404: lazy_gettext("La pagina richiesta non esiste o non è più disponibile."),
     405: lazy_gettext("Operazione non consentita su questa pagina."),
     413: lazy_gettext("Il file o i dati inviati sono troppo grandi."),
-    429: lazy_gettext("Troppe richieste in poco tempo: riprova tra qualche minuto."),
-    500: lazy_gettext("Si è verificato un errore imprevisto. Riprova più tardi."),
+    429: lazy_gettext("Troppe richieste in poco tempo: si prega di riprovare tra qualche minuto."),
+    500: lazy_gettext("Si è verificato un errore imprevisto. Si prega di riprovare più tardi."),
 }
 
 
@@ -33,7 +33,9 @@ def _render(code: int, message: str):
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        return _render(400, lazy_gettext("Il modulo è scaduto o non è valido: ricarica la pagina e riprova."))
+        return _render(
+            400, lazy_gettext("Il modulo è scaduto o non è valido: occorre ricaricare la pagina e inviarlo di nuovo.")
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

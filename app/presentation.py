@@ -36,7 +36,7 @@ ROLE_LABELS = {
     ParticipantRole.ALDERMAN: lazy_gettext("Assessore/Assessora"),
     ParticipantRole.COUNCILLOR: lazy_gettext("Consigliere/Consigliera"),
     ParticipantRole.SECRETARY: lazy_gettext("Segretario/Segretaria comunale"),
-    ParticipantRole.STAFF: lazy_gettext("Funzionario/Dipendente"),
+    ParticipantRole.STAFF: lazy_gettext("Funzionario/Funzionaria o dipendente"),
     ParticipantRole.OTHER: lazy_gettext("Altro"),
 }
 
@@ -54,8 +54,8 @@ ACTIVITY_LABELS = {
 }
 
 ACTOR_LABELS = {
-    Actor.PARTICIPANT: lazy_gettext("dal partecipante"),
-    Actor.ORGANIZER: lazy_gettext("da un organizzatore"),
+    Actor.PARTICIPANT: lazy_gettext("dalla persona iscritta"),
+    Actor.ORGANIZER: lazy_gettext("dall'organizzazione"),
     Actor.SYSTEM: lazy_gettext("automaticamente"),
 }
 
@@ -209,6 +209,21 @@ def answer_label(question, value: str | None) -> str:
     return value
 
 
+def summary_label(label) -> str:
+    """A field's label as the start of an error-summary line: a label that is a whole sentence
+    (the privacy consent) loses its closing stop before the colon."""
+    return str(label).strip().rstrip(".:;")
+
+
+def after_colon(messages) -> str:
+    """A field's error messages continuing a line after 'Label:', in lower case as Italian
+    writes after a colon, unless the first word is an acronym ('PEC non valida')."""
+    message = " ".join(str(m) for m in messages)
+    if len(message) > 1 and message[0].isupper() and message[1].islower():
+        return message[0].lower() + message[1:]
+    return message
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         long_datetime=long_datetime,
@@ -218,6 +233,8 @@ def init_app(app: Flask) -> None:
         format_day=day_label,
         clock=clock,
         event_when=event_when,
+        summary_label=summary_label,
+        after_colon=after_colon,
         text_on=readable_text_color,
         format_date=lambda value, pattern: format_date(value, pattern),
         compact=lambda mapping: {k: v for k, v in mapping.items() if v is not None},

@@ -34,34 +34,34 @@ class ParticipantForm(BaseForm):
     email = EmailField(
         _l("Email"),
         validators=[DataRequired(REQUIRED), Length(max=254), _valid_email],
-        description=_l("Qui riceverai la conferma e il link per gestire l'iscrizione."),
+        description=_l("A questo indirizzo arriveranno la conferma e il link per gestire l'iscrizione."),
     )
     organization = StringField(
         _l("Ente di appartenenza"),
         validators=[DataRequired(REQUIRED), Length(max=200)],
-        description=_l("Il Comune o l'organizzazione: inizia a scrivere per i suggerimenti."),
+        description=_l("Il Comune o l'organizzazione: scrivendo le prime lettere compaiono i suggerimenti."),
     )
     role = SelectField(
         _l("Ruolo"),
-        choices=[SelectChoice("", _l("— scegli —"))]
+        choices=[SelectChoice("", _l("— selezionare —"))]
         + [SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()],
-        validators=[DataRequired(_l("Scegli il tuo ruolo."))],
+        validators=[DataRequired(_l("Indicare il ruolo."))],
     )
     phone = TelField(
         _l("Telefono"),
         validators=[
             Optional(),
             Length(max=40),
-            Regexp(r"^\+?[0-9][0-9 ./()-]{4,38}$", message=_l("Scrivi solo cifre, spazi e il prefisso + se serve.")),
+            Regexp(r"^\+?[0-9][0-9 ./()-]{4,38}$", message=_l("Usare solo cifre, spazi e, se serve, il prefisso +.")),
         ],
-        description=_l("Facoltativo: ti chiameremo solo per comunicazioni urgenti sull'evento."),
+        description=_l("Facoltativo: sarà usato solo per comunicazioni urgenti sull'evento."),
     )
     #: The honeypot: hidden from people, filled in by bots. Anything in it refuses the request.
-    url = StringField(_l("Lascia vuoto questo campo"), validators=[Optional(), Length(max=200)])
+    url = StringField(_l("Campo da lasciare vuoto"), validators=[Optional(), Length(max=200)])
 
     def validate_role(self, field):
         if field.data not in {r.value for r in ParticipantRole}:
-            raise ValidationError(_l("Scegli il tuo ruolo."))
+            raise ValidationError(_l("Indicare il ruolo."))
 
     @property
     def question_fields(self):
@@ -90,7 +90,7 @@ class ParticipantForm(BaseForm):
 
 
 def _question_field(question: Question):
-    needed = [InputRequired(_l("Rispondi a questa domanda."))] if question.required else [Optional()]
+    needed = [InputRequired(_l("Rispondere a questa domanda."))] if question.required else [Optional()]
     if question.kind == QuestionKind.TEXT:
         return TextAreaField(question.label, validators=[*needed, Length(max=2000)])
     choices = YES_NO if question.kind == QuestionKind.YES_NO else [SelectChoice(o, o) for o in question.options]
@@ -103,7 +103,7 @@ def participant_form_class(questions: list[Question], *, with_consent: bool) -> 
     if with_consent:
         attrs["privacy_consent"] = BooleanField(
             _l("Ho letto l'informativa sulla privacy e acconsento al trattamento dei miei dati per questa iscrizione."),
-            validators=[DataRequired(_l("Per iscriverti devi accettare l'informativa sulla privacy."))],
+            validators=[DataRequired(_l("Per l'iscrizione è necessario accettare l'informativa sulla privacy."))],
         )
     return type("EventParticipantForm", (ParticipantForm,), attrs)
 

@@ -139,7 +139,14 @@ def cancel(token: str):
         return redirect(url_for("registrations.registration", token=token), code=303)
     if not registration.is_active:
         return redirect(url_for("registrations.registration", token=token), code=303)
-    return _private(render_template("registrations/cancel.html", registration=registration, event=registration.event))
+    return _private(
+        render_template(
+            "registrations/cancel.html",
+            registration=registration,
+            event=registration.event,
+            waitlist_count=services.waitlist_count(registration.event_id),
+        )
+    )
 
 
 @bp.post("/iscrizioni/<token>/nuovo-link")

@@ -181,7 +181,7 @@ def _clean_answers(event_id: int, answers: dict[int, str]) -> list[Answer]:
         cleaned.append(Answer(question_id=question_id, value=value[:2000]))
     missing = [q.label for q in questions.values() if q.required and q.id not in {a.question_id for a in cleaned}]
     if missing:
-        raise RegistrationError(_l("Rispondi alla domanda «%(q)s».", q=missing[0]))
+        raise RegistrationError(_l("Rispondere alla domanda «%(q)s».", q=missing[0]))
     return cleaned
 
 
@@ -237,7 +237,7 @@ def register(
             if refusal:
                 raise RegistrationError(refusal)
         elif event.status == EventStatus.CANCELLED:
-            raise RegistrationError(_l("L'evento è stato annullato: non si possono aggiungere iscritti."))
+            raise RegistrationError(_l("L'evento è stato annullato: non si possono aggiungere iscrizioni."))
         existing = find_active(event.id, email)
         if existing is not None:
             if source == Source.ONLINE:
@@ -352,7 +352,7 @@ def promote(registration: Registration, *, user_id: int | None = None) -> bool:
 
 def set_checked_in(registration: Registration, present: bool, *, user_id: int | None = None) -> Registration:
     if registration.status != RegistrationStatus.CONFIRMED:
-        raise RegistrationError(_l("Si può segnare presente solo un iscritto confermato."))
+        raise RegistrationError(_l("Si può segnare la presenza solo per un'iscrizione confermata."))
     if present and registration.checked_in_at is None:
         registration.checked_in_at = utcnow()
         _record(registration, ActivityKind.CHECKED_IN, Actor.ORGANIZER, user_id)
@@ -540,7 +540,7 @@ def questions_for(event_id: int) -> list[Question]:
 def attendance_question() -> QuestionInput:
     """The question hybrid events need: will the person come in person or follow online?"""
     return QuestionInput(
-        label=str(_l("Parteciperai in presenza o online?")),
+        label=str(_l("Modalità di partecipazione: in presenza o online?")),
         kind=QuestionKind.CHOICE,
         options_text="\n".join([str(_l("In presenza")), str(_l("Online"))]),
         required=True,

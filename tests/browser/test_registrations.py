@@ -24,7 +24,7 @@ def test_cancelling_a_seat_promotes_the_waiting_person_end_to_end(browser, live_
     event = make_event(title="Consulta: riunione plenaria", type_slug="consulta", capacity=1)
     holder = browser.new_page()
     holder.goto(f"{live_server.url}/eventi/{event.slug}")
-    holder.get_by_role("link", name="Iscriviti").click()
+    holder.get_by_role("link", name="Iscrizione", exact=True).click()
     fill_registration(holder, "Anna", "Ferrero", "anna.ferrero@comune.pinerolo.to.it")
     holder.get_by_role("button", name="Conferma l'iscrizione").click()
     expect(holder.locator("[data-status]")).to_contain_text("Iscrizione confermata")
@@ -33,22 +33,22 @@ def test_cancelling_a_seat_promotes_the_waiting_person_end_to_end(browser, live_
     waiting = browser.new_page(viewport={"width": 390, "height": 844})
     waiting.goto(f"{live_server.url}/eventi/{event.slug}")
     expect(waiting.get_by_text("Posti esauriti")).to_be_visible()
-    waiting.get_by_role("link", name="Iscriviti alla lista d'attesa").click()
+    waiting.get_by_role("link", name="Iscrizione alla lista d'attesa").click()
     fill_registration(waiting, "Bruno", "Gallo", "bruno.gallo@comune.susa.to.it", comune="Susa")
-    waiting.get_by_role("button", name="Iscriviti alla lista d'attesa").click()
+    waiting.get_by_role("button", name="Conferma l'iscrizione alla lista d'attesa").click()
     expect(waiting.locator("[data-status]")).to_contain_text("in posizione 1")
     SCREENSHOTS.mkdir(exist_ok=True)
     waiting.screenshot(path=str(SCREENSHOTS / "registration-waitlisted-phone.png"), full_page=True)
 
     holder.goto(holder_url)
     holder.get_by_role("link", name="Annulla l'iscrizione").click()
-    expect(holder.get_by_role("heading", level=1)).to_have_text("Vuoi annullare l'iscrizione?")
+    expect(holder.get_by_role("heading", level=1)).to_have_text("Annullare l'iscrizione?")
     holder.get_by_role("button", name="Sì, annulla l'iscrizione").click()
     expect(holder.locator("[data-status]")).to_contain_text("Iscrizione annullata")
 
     waiting.reload()
     expect(waiting.locator("[data-status]")).to_contain_text("Iscrizione confermata")
-    expect(waiting.locator("[data-status]")).to_contain_text("Il tuo posto è confermato")
+    expect(waiting.locator("[data-status]")).to_contain_text("L'iscrizione è confermata")
 
 
 def test_form_errors_are_announced_and_the_pages_are_accessible(page, live_server, make_event):

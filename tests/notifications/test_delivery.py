@@ -120,7 +120,7 @@ def test_own_cancellation_withdraws_the_invitation(make_event, smtp):
     registrations.cancel(holder)
     delivery.deliver_due()
     kinds = [m["Subject"].split(":")[0] for m in smtp.inbox.messages]
-    assert kinds == ["Iscrizione confermata", "Sei in lista d'attesa", "Iscrizione annullata", "Si è liberato un posto"]
+    assert kinds == ["Iscrizione confermata", "Iscrizione in lista d'attesa", "Iscrizione annullata", "Iscrizione confermata dalla lista d'attesa"]
     _, request = invitation_of(smtp.inbox.by_recipient("a@comune.example.it")[0])
     part, cancel = invitation_of(smtp.inbox.by_recipient("a@comune.example.it")[1])
     assert part.get_param("method") == "CANCEL" and cancel.method.value == "CANCEL"

@@ -66,7 +66,7 @@ def test_same_email_again_does_not_duplicate_nor_reveal_the_registration(client,
     assert response.status_code == 303
     assert response.headers["Location"] == f"/eventi/{event.slug}/iscrizione/gia-iscritto"
     html = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Ti abbiamo inviato di nuovo" in html and "Giulia" not in html
+    assert "è stato inviato di nuovo" in html and "Giulia" not in html
     assert count() == 1
 
 
@@ -74,7 +74,7 @@ def test_full_event_puts_people_on_the_waiting_list(client, make_event):
     event = make_event(capacity=1)
     post_form(client, event, email="uno@comune.example.it")
     page = htmllib.unescape(client.get(f"/eventi/{event.slug}").get_data(as_text=True))
-    assert "Iscriviti alla lista d'attesa" in page
+    assert "Iscrizione alla lista d'attesa" in page
     response = post_form(client, event, email="due@comune.example.it")
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'data-status="waitlisted"' in html and "in posizione 1" in html
@@ -85,9 +85,9 @@ def test_full_event_puts_people_on_the_waiting_list(client, make_event):
     [
         ({"email": "non-una-email"}, "Indirizzo email non valido"),
         ({"first_name": ""}, "Campo obbligatorio"),
-        ({"role": "imperatore"}, "Scegli il tuo ruolo"),
-        ({"privacy_consent": None}, "devi accettare l'informativa"),
-        ({"phone": "chiamami"}, "Scrivi solo cifre"),
+        ({"role": "imperatore"}, "Indicare il ruolo"),
+        ({"privacy_consent": None}, "necessario accettare l'informativa"),
+        ({"phone": "chiamami"}, "Usare solo cifre"),
         ({"first_name": "x" * 101}, "100"),
     ],
 )
@@ -201,7 +201,7 @@ def test_participant_cancels_with_confirmation_and_the_seat_goes_to_the_waiting_
     waiting_url = post_form(client, event, email="b@comune.example.it").headers["Location"]
     holder_url = holder.request.path
     confirm = client.get(f"{holder_url}/annulla")
-    assert "Il tuo posto passerà alla prima persona in lista d'attesa" in htmllib.unescape(
+    assert "Il posto passerà alla prima persona in lista d'attesa" in htmllib.unescape(
         confirm.get_data(as_text=True)
     )
     response = client.post(f"{holder_url}/annulla", data={"csrf_token": csrf_token_from(confirm)})

@@ -272,7 +272,7 @@ def test_questions_are_answered_validated_and_kept(make_event, sign_up):
     event = make_event()
     choice = services.add_question(event, services.attendance_question())
     note = services.add_question(event, services.QuestionInput(label="Esigenze alimentari", kind="text"))
-    with pytest.raises(services.RegistrationError, match="Rispondi"):
+    with pytest.raises(services.RegistrationError, match="Rispondere"):
         sign_up(event, answers={note.id: "vegetariano"})
     with pytest.raises(services.RegistrationError, match="non valida"):
         sign_up(event, answers={choice.id: "Su Marte"})

@@ -20,7 +20,9 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.from_mapping(build_config(app.instance_path, config))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    register_url_converters(app)
     register_request_limits(app)
+    register_input_checks(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -28,6 +30,13 @@ def create_app(config: dict | None = None) -> Flask:
     register_security_headers(app)
     register_commands(app)
     return app
+
+
+def register_url_converters(app: Flask) -> None:
+    """Before the blueprints, whose rules pick their converters when they are added."""
+    from app.inputs import DatabaseIdConverter
+
+    app.url_map.converters["int"] = DatabaseIdConverter
 
 
 #: Public forms hold a few short fields; only the organizers' upload form needs MAX_CONTENT_LENGTH.
@@ -40,9 +49,24 @@ def register_request_limits(app: Flask) -> None:
     from flask import request
 
     @app.before_request
-    def limit_public_forms():
+    def limit_request_bodies():
         if request.blueprint in SMALL_FORM_BLUEPRINTS:
             request.max_content_length = SMALL_FORM_BYTES
+        limit = request.max_content_length
+        if request.content_length is None and limit is not None and "wsgi.input_terminated" in request.environ:
+            # A chunked body has no Content-Length to refuse up front, and Werkzeug reads it only
+            # up to the limit, silently dropping the rest: read it now, and refuse it (413) if
+            # anything is left once the limit is reached. The form is parsed from this copy.
+            request.get_data(cache=True)
+            request.stream.read(1)
+
+
+def register_input_checks(app: Flask) -> None:
+    """After the request limits, before the extensions: CSRF protection and every view see
+    only text without control characters."""
+    from app import inputs
+
+    app.before_request(inputs.refuse_or_strip_control_characters)
 
 
 def register_extensions(app: Flask) -> None:
@@ -66,7 +90,7 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user = db.session.get(User, int(user_id)) if user_id.isascii() and user_id.isdigit() else None
         return user if user and user.active else None
 
 

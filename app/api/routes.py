@@ -6,7 +6,9 @@ from flask import Blueprint, current_app, jsonify, request
 
 from app.events import services
 from app.events.models import Event, EventSession
+from app.events.routes import filters_from_request
 from app.extensions import csrf, db
+from app.inputs import MAX_PAGE, int_arg
 from app.registrations import services as registrations
 from app.text import html_to_text
 from app.urls import absolute_url
@@ -114,16 +116,16 @@ def event_detail(event: Event, numbers: dict[int, int], waitlist_count: int) -> 
 
 @bp.get("/events")
 def list_events():
-    filters = services.EventFilters.from_args(request.args)
-    page = request.args.get("page", "1")
-    if not page.isdigit() or int(page) < 1:
-        return jsonify({"error": {"status": 400, "message": "page must be a positive integer"}}), 400
+    filters = filters_from_request()
+    page = int_arg("page", low=1, high=MAX_PAGE)
+    if page is None and "page" in request.args:
+        return jsonify({"error": {"status": 400, "message": f"page must be an integer from 1 to {MAX_PAGE}"}}), 400
     when = request.args.get("when", "upcoming")
     if when not in ("upcoming", "past", "all"):
         return jsonify({"error": {"status": 400, "message": "when must be upcoming, past or all"}}), 400
     pagination = db.paginate(
         services.public_events_query(filters, when=when),
-        page=int(page),
+        page=page or 1,
         per_page=current_app.config["EVENTS_PER_PAGE"],
         error_out=False,
     )

@@ -6,13 +6,14 @@ import calendar as pycalendar
 from datetime import date, timedelta
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
+from flask import Blueprint, abort, current_app, render_template, send_from_directory
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.events import services
 from app.events.models import PUBLIC_STATUSES, EventType, Material, Series, Theme
 from app.extensions import db
+from app.inputs import MAX_YEAR, MIN_YEAR, int_arg, month_arg, page_arg, text_arg
 from app.timeutil import ROME, month_bounds, today_rome
 
 bp = Blueprint("events", __name__)
@@ -30,9 +31,16 @@ def _filter_choices() -> dict:
     }
 
 
-def _page_arg() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
+def filters_from_request() -> services.EventFilters:
+    """The list filters of the query string (same names for the HTML list and the JSON API)."""
+    return services.EventFilters(
+        type=text_arg("type", 40),
+        series=text_arg("series"),
+        theme=text_arg("theme"),
+        month=month_arg("month"),
+        comune=text_arg("comune"),
+        q=text_arg("q", 200),
+    )
 
 
 @bp.get("/")
@@ -42,10 +50,10 @@ def home():
 
 @bp.get("/eventi")
 def event_list():
-    filters = services.EventFilters.from_args(request.args)
+    filters = filters_from_request()
     pagination = db.paginate(
         services.public_events_query(filters),
-        page=_page_arg(),
+        page=page_arg(),
         per_page=current_app.config["EVENTS_PER_PAGE"],
         error_out=False,
     )
@@ -75,10 +83,10 @@ def event_detail(slug: str):
 
 @bp.get("/archivio")
 def archive():
-    filters = services.EventFilters.from_args(request.args)
+    filters = filters_from_request()
     pagination = db.paginate(
         services.public_events_query(filters, when="past"),
-        page=_page_arg(),
+        page=page_arg(),
         per_page=current_app.config["EVENTS_PER_PAGE"],
         error_out=False,
     )
@@ -94,14 +102,8 @@ def archive():
 @bp.get("/calendario")
 def month_calendar():
     today = today_rome()
-    try:
-        year = int(request.args.get("anno", today.year))
-        month = int(request.args.get("mese", today.month))
-        date(year, month, 1)
-        if not 1900 <= year <= 9999:
-            raise ValueError
-    except (ValueError, TypeError):
-        year, month = today.year, today.month
+    year = int_arg("anno", low=MIN_YEAR, high=MAX_YEAR) or today.year
+    month = int_arg("mese", low=1, high=12) or today.month
     start, end = month_bounds(year, month)
     events = services.events_in_range(start, end)
     weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)

@@ -24,6 +24,7 @@ from email.policy import compat32
 from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 
+from email_validator import validate_email
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
@@ -71,10 +72,12 @@ def build_mime(message: OutboxMessage) -> MIMEMultipart:
         mime.attach(attachment)
     else:
         mime = alternative
-    mime["From"] = formataddr((sender_name or config["ORGANIZATION_NAME"], sender_address), charset="utf-8")
+    mime["From"] = formataddr(
+        (sender_name or config["ORGANIZATION_NAME"], ascii_address(sender_address)), charset="utf-8"
+    )
     # Whatever was stored, a header gets one line: no way to smuggle in another header.
     subject = one_line(message.subject)
-    mime["To"] = formataddr((one_line(message.recipient_name), message.recipient), charset="utf-8")
+    mime["To"] = formataddr((one_line(message.recipient_name), ascii_address(message.recipient)), charset="utf-8")
     mime["Subject"] = subject if subject.isascii() else Header(subject, _B64_UTF8, header_name="Subject")
     mime["Date"] = format_datetime(utcnow())
     # Stable per outbox row: if a message ever goes out twice, clients can tell it is the same.
@@ -91,6 +94,16 @@ _QP_UTF8.body_encoding = QP
 #: than the sending itself.
 _B64_UTF8 = Charset("utf-8")
 _B64_UTF8.header_encoding = BASE64
+
+
+def ascii_address(address: str) -> str:
+    """The address as SMTP and headers carry it: a domain such as città.it in its ASCII form
+    (IDNA, xn--…). Letters outside ASCII before the @ would need SMTPUTF8, which few servers
+    offer: the registration form refuses them, and an address stored before raises here, so
+    its message fails alone with the reason recorded."""
+    if address.isascii():
+        return address
+    return validate_email(address, check_deliverability=False, allow_smtputf8=False).ascii_email
 
 
 def _text_part(text: str, subtype: str) -> MIMEText:
@@ -214,7 +227,7 @@ class SmtpTransport:
 
     def send(self, message: OutboxMessage, payload: bytes) -> None:
         sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
-        self.connection.host.sendmail(sender, [message.recipient], payload)
+        self.connection.host.sendmail(ascii_address(sender), [ascii_address(message.recipient)], payload)
 
 
 def transport():

@@ -113,10 +113,22 @@ def fill_seats(event: Event) -> list[Registration]:
 
 
 def normalize_email(raw: str) -> str:
-    """Validated and normalised address; raises RegistrationError with an Italian message."""
+    """Validated and normalised address; raises RegistrationError with an Italian message.
+
+    Letters with accents or of other alphabets are refused before the @ (SMTPUTF8): few mail
+    servers of public offices accept them, so the confirmation would never arrive. A domain
+    such as città.it is accepted: delivery writes it in its ASCII form (IDNA)."""
+    address = (raw or "").strip()
     try:
-        result = validate_email((raw or "").strip(), check_deliverability=False)
+        result = validate_email(address, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as error:
+        if not address.rpartition("@")[0].isascii():
+            raise RegistrationError(
+                _l(
+                    "Prima della @ l'indirizzo email può contenere solo lettere senza accento, cifre e i segni "
+                    ". _ - +: molti server di posta non consegnano gli altri caratteri. Indicare un altro indirizzo."
+                )
+            ) from error
         raise RegistrationError(_l("Indirizzo email non valido.")) from error
     return result.normalized.lower()
 

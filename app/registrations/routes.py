@@ -7,6 +7,7 @@ from flask_babel import get_locale
 
 from app.calendar import services as calendar
 from app.comuni import comuni_names
+from app.errors import MESSAGES
 from app.events.services import get_public_event, load_programme
 from app.extensions import limiter
 from app.forms import ConfirmForm
@@ -183,3 +184,50 @@ def reissue_feed(token: str):
 @bp.get("/privacy")
 def privacy():
     return render_template("registrations/privacy.html")
+
+
+@bp.errorhandler(429)
+def too_many_requests(error):
+    """A municipal office sends all its staff's registrations from one address: past the limit
+    the form comes back with what was typed, ready to send again, instead of an error page.
+    (An error handler must not abort: what is not found gets the plain 429 page.)"""
+
+    def generic():
+        return render_template("errors/error.html", code=429, message=MESSAGES[429]), 429
+
+    if request.method != "POST":
+        return generic()
+    message = _(
+        "Sono arrivate molte richieste da questa rete in poco tempo: questa non è ancora stata registrata. "
+        "I dati inseriti sono conservati qui sotto; attendere un minuto e inviare di nuovo il modulo."
+    )
+    # The forms are bound to what was posted, not validated: it is sent again in a minute.
+    if request.endpoint == "registrations.register":
+        event = get_public_event(request.view_args["slug"])
+        if event is None:
+            return generic()
+        form = participant_form_class(services.questions_for(event.id), with_consent=True)()
+        flash(message, "warning")
+        page = render_template(
+            "registrations/register.html",
+            event=event,
+            form=form,
+            refusal=services.registration_refusal(event),
+            comuni=comuni_names(),
+        )
+        return page, 429
+    if request.endpoint == "registrations.edit":
+        registration = services.get_by_token(request.view_args["token"])
+        if registration is None or not registration.is_active:
+            return generic()
+        form = participant_form_class(services.questions_for(registration.event_id), with_consent=False)()
+        flash(message, "warning")
+        page = render_template(
+            "registrations/edit.html",
+            registration=registration,
+            event=registration.event,
+            form=form,
+            comuni=comuni_names(),
+        )
+        return _private((page, 429))
+    return generic()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Select, exists, func, inspect, or_, select
@@ -27,15 +27,22 @@ from app.events.models import (
     Venue,
 )
 from app.extensions import db
+from app.i18n import gettext, ngettext
 from app.i18n import lazy_gettext as _l
 from app.notifications import services as notifications
+from app.presentation import event_when
 from app.registrations.services import copy_questions, fill_seats, lock_event
 from app.text import sanitize_html, slugify
-from app.timeutil import month_bounds, utcnow
+from app.timeutil import ROME, month_bounds, utcnow
 
 
 class EventError(Exception):
-    """A rule of the events domain refused the change; the message is for the user."""
+    """A rule of the events domain refused the change; the message is for the user, and `field`
+    names the form field it is about, when there is one."""
+
+    def __init__(self, message, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -245,19 +252,61 @@ class EventInput:
     partner_ids: list[int] = field(default_factory=list)
 
 
-def _check_event_input(data: EventInput) -> None:
+#: Further ahead than this, a date is more likely a mistyped year than a plan.
+FAR_AHEAD = timedelta(days=2 * 366)
+
+
+def _check_event_input(data: EventInput, event: Event | None = None) -> list[str]:
+    """Refuse what cannot be right (EventError naming the form field), and return warnings
+    about what is unusual but possible, for the organizer to read once it is saved. `event` is
+    the event as stored, when it is being edited."""
     if data.ends_at <= data.starts_at:
-        raise EventError(_l("La fine deve essere successiva all'inizio."))
+        raise EventError(_l("La fine deve essere successiva all'inizio."), field="end_date")
     if data.attendance_mode in (AttendanceMode.ONLINE, AttendanceMode.HYBRID) and not data.online_url:
-        raise EventError(_l("Per un evento online o ibrido serve il link per collegarsi."))
+        raise EventError(_l("Per un evento online o ibrido serve il link per collegarsi."), field="online_url")
     if data.attendance_mode in (AttendanceMode.IN_PERSON, AttendanceMode.HYBRID) and not data.venue_id:
-        raise EventError(_l("Per un evento in presenza o ibrido serve il luogo."))
-    if (
-        data.registration_opens_at
-        and data.registration_closes_at
-        and data.registration_closes_at <= data.registration_opens_at
-    ):
-        raise EventError(_l("La chiusura delle iscrizioni deve seguire l'apertura."))
+        raise EventError(_l("Per un evento in presenza o ibrido serve il luogo."), field="venue_id")
+    opens, closes = data.registration_opens_at, data.registration_closes_at
+    if opens and closes and closes <= opens:
+        raise EventError(_l("La chiusura delle iscrizioni deve seguire l'apertura."), field="registration_closes_at")
+    if opens and opens >= data.starts_at:
+        raise EventError(
+            _l("Le iscrizioni devono aprirsi prima dell'inizio dell'evento."), field="registration_opens_at"
+        )
+    if closes and closes > data.ends_at:
+        raise EventError(
+            _l("Le iscrizioni devono chiudersi entro la fine dell'evento."), field="registration_closes_at"
+        )
+
+    warnings = []
+    now = utcnow()
+    moved = event is None or (data.starts_at, data.ends_at) != (event.starts_at, event.ends_at)
+    if moved and data.starts_at < now:
+        warnings.append(gettext("La data di inizio è già passata: controlli che sia giusta."))
+    if moved and data.starts_at > now + FAR_AHEAD:
+        warnings.append(gettext("L'evento è tra più di due anni: controlli l'anno."))
+    window_changed = event is None or moved or closes != event.registration_closes_at
+    if window_changed and closes and closes > data.starts_at:
+        warnings.append(gettext("Le iscrizioni restano aperte dopo l'inizio dell'evento."))
+    if event is not None and moved:
+        outside = [
+            s for s in event.sessions if not _within_period(s.starts_at, s.ends_at, data.starts_at, data.ends_at)
+        ]
+        if outside:
+            warnings.append(
+                ngettext(
+                    "%(num)d voce del programma resta fuori dal nuovo periodo: la sposti o la elimini.",
+                    "%(num)d voci del programma restano fuori dal nuovo periodo: le sposti o le elimini.",
+                    len(outside),
+                )
+            )
+    return warnings
+
+
+def review_event(data: EventInput, event: Event | None = None) -> list[str]:
+    """Before saving: raises EventError for what would be refused, returns the warnings about
+    what is unusual (a date already past, registrations open after the start…)."""
+    return _check_event_input(data, event)
 
 
 def unique_slug(base: str, *, exclude_id: int | None = None) -> str:
@@ -513,9 +562,47 @@ class SessionInput:
     speaker_ids: list[int] = field(default_factory=list)
 
 
-def _check_session_input(data: SessionInput) -> None:
+def _within_period(starts_at: datetime, ends_at: datetime | None, first: datetime, last: datetime) -> bool:
+    return first <= starts_at < last and (ends_at is None or ends_at <= last)
+
+
+def _check_session_input(data: SessionInput, event: Event, session: EventSession | None = None) -> list[str]:
+    """Refuse a programme item outside its event's period (EventError naming the form field);
+    return warnings about what is unusual, such as two items at the same time."""
     if data.ends_at is not None and data.ends_at <= data.starts_at:
-        raise EventError(_l("La fine deve essere successiva all'inizio."))
+        raise EventError(_l("La fine deve essere successiva all'inizio."), field="end_time")
+    if not _within_period(data.starts_at, data.ends_at, event.starts_at, event.ends_at):
+        day = data.starts_at.astimezone(ROME).date()
+        if not event.first_day <= day <= event.last_day:
+            where = "date"
+        elif data.starts_at < event.starts_at or data.starts_at >= event.ends_at:
+            where = "start_time"
+        else:
+            where = "end_time"
+        raise EventError(
+            _l(
+                "Questa voce cade fuori dal periodo dell'evento (%(when)s): scelga data e orari in quel periodo "
+                "o cambi prima le date dell'evento.",
+                when=event_when(event),
+            ),
+            field=where,
+        )
+    warnings = []
+    end = data.ends_at or data.starts_at
+    for other in event.sessions:
+        if other is session:
+            continue
+        other_end = other.ends_at or other.starts_at
+        if other.starts_at == data.starts_at or (other.starts_at < end and data.starts_at < other_end):
+            warnings.append(gettext("Si sovrappone a «%(title)s» del programma.", title=other.title))
+            break
+    return warnings
+
+
+def review_session(data: SessionInput, event: Event, session: EventSession | None = None) -> list[str]:
+    """Before saving a programme item: raises EventError for what would be refused, returns the
+    warnings about what is unusual."""
+    return _check_session_input(data, event, session)
 
 
 def _apply_session(session: EventSession, data: SessionInput) -> None:
@@ -534,7 +621,7 @@ def add_session(event: Event, data: SessionInput) -> EventSession:
     position = db.session.scalar(
         select(func.coalesce(func.max(EventSession.position) + 1, 0)).where(EventSession.event_id == event.id)
     )
-    _check_session_input(data)
+    _check_session_input(data, event)
     session = EventSession(event_id=event.id, position=position)
     db.session.add(session)
     _apply_session(session, data)
@@ -544,7 +631,7 @@ def add_session(event: Event, data: SessionInput) -> EventSession:
 
 
 def update_session(session: EventSession, data: SessionInput) -> EventSession:
-    _check_session_input(data)
+    _check_session_input(data, session.event, session)
     before = (session.starts_at, session.ends_at, session.venue_id, session.online_url)
     _apply_session(session, data)
     if (session.starts_at, session.ends_at, session.venue_id, session.online_url) != before:

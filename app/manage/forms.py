@@ -274,11 +274,15 @@ class SessionForm(BaseForm):
         if field.data and self.start_time.data and field.data <= self.start_time.data:
             raise ValidationError(_l("La fine deve essere successiva all'inizio."))
 
-    def fill_from(self, session) -> None:
-        start = session.starts_at.astimezone(ROME)
+    def follow(self, previous) -> None:
+        """A new item starts from the date and times of the previous one, and nothing else."""
+        start = previous.starts_at.astimezone(ROME)
         self.date.data = start.date()
         self.start_time.data = start.time()
-        self.end_time.data = session.ends_at.astimezone(ROME).time() if session.ends_at else None
+        self.end_time.data = previous.ends_at.astimezone(ROME).time() if previous.ends_at else None
+
+    def fill_from(self, session) -> None:
+        self.follow(session)
         self.speaker_ids.data = [s.id for s in session.speakers]
 
     def to_input(self) -> SessionInput:

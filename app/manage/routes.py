@@ -65,6 +65,20 @@ def _get_event(event_id: int) -> Event:
     return db.get_or_404(Event, event_id)
 
 
+def _show_refusal(form, error: services.EventError) -> None:
+    """A refusal about one field is shown next to it, like the form's own errors; any other on top."""
+    field = form._fields.get(error.field) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error)]
+    else:
+        flash(str(error), "danger")
+
+
+def _flash_warnings(warnings: list[str]) -> None:
+    for warning in warnings:
+        flash(warning, "warning")
+
+
 # -- dashboard and events ---------------------------------------------------------------
 
 
@@ -102,12 +116,16 @@ def event_create():
         else:
             form.registration_required.data = True
     if form.validate_on_submit():
+        data = form.to_input()
         try:
-            event = services.create_event(form.to_input())
+            warnings = services.review_event(data)
+            event = services.create_event(data)
         except services.EventError as error:
-            flash(str(error), "danger")
+            db.session.rollback()
+            _show_refusal(form, error)
         else:
             flash(_("Evento creato come bozza. Pubblicalo quando è pronto."), "success")
+            _flash_warnings(warnings)
             return redirect(url_for("manage.event_detail", event_id=event.id), code=303)
     return render_template("manage/event_form.html", form=form, event=None), _form_status()
 
@@ -139,13 +157,16 @@ def event_edit(event_id: int):
     if request.method == "GET":
         form.fill_from(event)
     if form.validate_on_submit():
+        data = form.to_input()
         try:
-            services.update_event(event, form.to_input())
+            warnings = services.review_event(data, event)
+            services.update_event(event, data)
         except services.EventError as error:
             db.session.rollback()
-            flash(str(error), "danger")
+            _show_refusal(form, error)
         else:
             flash(_("Modifiche salvate."), "success")
+            _flash_warnings(warnings)
             return redirect(url_for("manage.event_detail", event_id=event.id), code=303)
     return render_template("manage/event_form.html", form=form, event=event), _form_status()
 
@@ -233,19 +254,23 @@ def session_create(event_id: int):
     event = _get_event(event_id)
     form = _session_form(forms.SessionForm())
     if request.method == "GET":
-        # A new item usually follows the last one: start from its date, times and speakers.
         if event.sessions:
-            form.fill_from(event.sessions[-1])
+            # A new item usually follows the last one: start from its date and times. Not from
+            # its speakers: a copied name is easily left on a lesson someone else gives.
+            form.follow(event.sessions[-1])
         else:
             form.date.data = event.first_day
     if form.validate_on_submit():
+        data = form.to_input()
         try:
-            services.add_session(event, form.to_input())
+            warnings = services.review_session(data, event)
+            services.add_session(event, data)
         except services.EventError as error:
             db.session.rollback()
-            flash(str(error), "danger")
+            _show_refusal(form, error)
         else:
             flash(_("Voce del programma aggiunta."), "success")
+            _flash_warnings(warnings)
             return redirect(url_for("manage.event_detail", event_id=event.id, _anchor="programma"), code=303)
     return render_template("manage/session_form.html", form=form, event=event, session=None), _form_status()
 
@@ -264,13 +289,16 @@ def session_edit(event_id: int, session_id: int):
     if request.method == "GET":
         form.fill_from(session)
     if form.validate_on_submit():
+        data = form.to_input()
         try:
-            services.update_session(session, form.to_input())
+            warnings = services.review_session(data, session.event, session)
+            services.update_session(session, data)
         except services.EventError as error:
             db.session.rollback()
-            flash(str(error), "danger")
+            _show_refusal(form, error)
         else:
             flash(_("Voce del programma aggiornata."), "success")
+            _flash_warnings(warnings)
             return redirect(url_for("manage.event_detail", event_id=event_id, _anchor="programma"), code=303)
     return render_template("manage/session_form.html", form=form, event=session.event, session=session), _form_status()
 

@@ -61,8 +61,13 @@ def test_exhibition_is_all_day_with_exclusive_end(client, make_event):
 
 
 def test_course_has_one_event_per_lesson_related_to_the_course(client, make_event):
-    course = make_event(title="Percorso formativo sull'europrogettazione", type_slug="corso")
-    day = course.first_day
+    day = today_rome() + timedelta(days=10)
+    course = make_event(
+        title="Percorso formativo sull'europrogettazione",
+        type_slug="corso",
+        starts_at=rome_datetime(day, time(14)),
+        ends_at=rome_datetime(day + timedelta(days=14), time(17)),
+    )
     for n in range(3):
         services.add_session(
             course,

@@ -210,11 +210,19 @@ def invitation(
     page_url: str,
     host: str,
     organizer: tuple[str, str],
+    session: EventSession | None = None,
     sequence_bump: int = 0,
 ) -> bytes:
-    """An iTIP message (RFC 5546) for one participant: METHOD:REQUEST invites or updates,
-    METHOD:CANCEL withdraws. Same UIDs and SEQUENCE as the feeds, so clients merge them."""
-    components = event_components(event, page_url, host, organizer)
+    """An iTIP message (RFC 5546) for one participant about one calendar entry: the event, or
+    one lesson of a course. METHOD:REQUEST invites or updates, METHOD:CANCEL withdraws. Same UID
+    and SEQUENCE as the feeds. One UID per message, as iTIP wants: Gmail and Outlook file only
+    one entry of a message, so a course's lessons travel in messages of their own."""
+    if session is not None:
+        components = [_session_component(event, session, page_url, host, organizer)]
+    else:
+        components = event_components(event, page_url, host, organizer)
+    if len(components) != 1:
+        raise ValueError("an iTIP message carries exactly one calendar entry: name the lesson")
     name, email = attendee
     for component in components:
         address = vCalAddress(f"mailto:{email}")

@@ -343,10 +343,17 @@ def _schedule_signature(event: Event) -> tuple:
     return (event.starts_at, event.ends_at, event.all_day, event.venue_id, event.online_url, event.status)
 
 
+def _related(model, key: int | None):
+    """The row an id names, so the event's relationships (not only its columns) say what was
+    saved: whatever renders the event next in this transaction, such as the "Evento modificato"
+    email, reads the new place, not the one loaded before the change."""
+    return db.session.get(model, key) if key is not None else None
+
+
 def _apply(event: Event, data: EventInput) -> None:
     event.title = data.title.strip()
-    event.type_id = data.type_id
-    event.series_id = data.series_id
+    event.type = _related(EventType, data.type_id)
+    event.series = _related(Series, data.series_id)
     event.summary = (data.summary or "").strip() or None
     event.description_html = sanitize_html(data.description)
     event.starts_at = data.starts_at
@@ -354,7 +361,7 @@ def _apply(event: Event, data: EventInput) -> None:
     event.all_day = data.all_day
     event.opening_hours = (data.opening_hours or "").strip() or None
     event.attendance_mode = data.attendance_mode
-    event.venue_id = data.venue_id if data.attendance_mode != AttendanceMode.ONLINE else None
+    event.venue = _related(Venue, data.venue_id if data.attendance_mode != AttendanceMode.ONLINE else None)
     event.online_url = data.online_url if data.attendance_mode != AttendanceMode.IN_PERSON else None
     event.capacity = data.capacity
     event.registration_required = data.registration_required
@@ -376,8 +383,9 @@ def create_event(data: EventInput) -> Event:
     _check_event_input(data)
     event = Event(status=EventStatus.DRAFT, sequence=0)
     event.slug = unique_slug(data.slug or data.title)
-    _apply(event, data)
-    db.session.add(event)
+    db.session.add(event)  # before _apply: the series it joins lists it
+    with db.session.no_autoflush:  # half-filled until _apply ends
+        _apply(event, data)
     db.session.commit()
     return event
 
@@ -401,6 +409,7 @@ def update_event(event: Event, data: EventInput) -> Event:
     if data.slug and data.slug != event.slug:
         event.slug = unique_slug(data.slug, exclude_id=event.id)
     _apply(event, data)
+    db.session.flush()  # the id columns follow the relationships _apply set
     if capacity_changed:
         fill_seats(event)  # under the lock taken above
     if _schedule_signature(event) != before:
@@ -475,12 +484,15 @@ def venue_changed(venue: Venue) -> int:
         .where(EventSession.venue_id == venue.id, *coming)
         .options(contains_eager(EventSession.event))
     ).all()
+    #: Events whose own place is unchanged, with the lessons held at this venue.
+    lessons_moved: dict[Event, list[EventSession]] = {}
     for session in sessions:
         session.sequence += 1
-        moved.add(session.event)
+        if session.event not in moved:
+            lessons_moved.setdefault(session.event, []).append(session)
     told = 0
-    for event in sorted(moved, key=lambda e: e.id):
-        if notifications.queue_event_update(event):
+    for event in sorted(moved | set(lessons_moved), key=lambda e: e.id):
+        if notifications.queue_event_update(event, sessions=lessons_moved.get(event)):
             told += 1
     return told
 
@@ -610,7 +622,7 @@ def _apply_session(session: EventSession, data: SessionInput) -> None:
     session.description = (data.description or "").strip() or None
     session.starts_at = data.starts_at
     session.ends_at = data.ends_at
-    session.venue_id = data.venue_id
+    session.venue = _related(Venue, data.venue_id)
     session.online_url = data.online_url or None
     session.speakers = list(
         db.session.scalars(select(Speaker).where(Speaker.id.in_(data.speaker_ids))) if data.speaker_ids else []
@@ -634,10 +646,11 @@ def update_session(session: EventSession, data: SessionInput) -> EventSession:
     _check_session_input(data, session.event, session)
     before = (session.starts_at, session.ends_at, session.venue_id, session.online_url)
     _apply_session(session, data)
+    db.session.flush()  # venue_id follows the venue _apply_session set
     if (session.starts_at, session.ends_at, session.venue_id, session.online_url) != before:
         session.sequence += 1
         if session.event.status != EventStatus.DRAFT:
-            notifications.queue_event_update(session.event)
+            notifications.queue_event_update(session.event, sessions=[session])
     db.session.commit()
     return session
 

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -124,6 +124,8 @@ SUBJECTS = {
     "event_changed": _l("Evento modificato: %(title)s"),
     "event_cancelled": _l("Evento annullato: %(title)s"),
     "reminder": _l("Promemoria: %(title)s, %(when)s"),
+    "invitation": _l("Per il calendario: %(title)s – %(lesson)s, %(when)s"),
+    "invitation_withdrawn": _l("Tolta dal calendario: %(title)s – %(lesson)s, %(when)s"),
 }
 
 
@@ -135,7 +137,9 @@ def render_email(template: str, locale: str, **context) -> Email:
         if template == "broadcast":
             subject = one_line(context["broadcast"].subject)
         else:
-            subject = one_line(str(SUBJECTS[template] % {"title": event.title, "when": when}))
+            session = context.get("session")
+            values = {"title": event.title, "when": when, "lesson": session.title if session else ""}
+            subject = one_line(str(SUBJECTS[template] % values))
         context.setdefault("organization", current_app.config["ORGANIZATION_NAME"])
         context.setdefault("base_url", _base_url())
         context.update(subject=subject, locale=locale)
@@ -205,13 +209,22 @@ def _withdrawn(event_id: int, email: str | None = None, before_id: int | None = 
     return dict(db.session.execute(query.group_by(Registration.email)).all())
 
 
-def _invite(registration: Registration, method: str, *, withdrawn: int, own_cancellation: bool = False) -> bytes:
-    """The invitation for one participant. A participant's own cancellation withdraws the entry
-    with SEQUENCE + 1; if they register again, their new invitations must rise above every
-    CANCEL they received (`withdrawn`), or calendar clients would ignore them."""
+def _invite(
+    registration: Registration,
+    method: str,
+    *,
+    withdrawn: int,
+    own_cancellation: bool = False,
+    session: EventSession | None = None,
+) -> bytes:
+    """The invitation for one participant to one calendar entry (the event, or one lesson). A
+    participant's own cancellation withdraws the entry with SEQUENCE + 1; if they register
+    again, their new invitations must rise above every CANCEL they received (`withdrawn`), or
+    calendar clients would ignore them."""
     event = registration.event
     return invitation(
         event,
+        session=session,
         method=method,
         attendee=(registration.full_name, registration.email),
         page_url=absolute_url("events.event_detail", slug=event.slug),
@@ -234,6 +247,68 @@ ACTIVITY_TEMPLATES = {
 }
 
 
+def _entries(event: Event, sessions: list[EventSession] | None = None) -> list[EventSession | None]:
+    """The calendar entries a message is about: the event itself, or a course's lessons (all of
+    them, or those a change concerns)."""
+    if not event.lessons:
+        return [None]
+    return list(event.lessons) if sessions is None else list(sessions)
+
+
+def _queue_with_invitations(
+    key: str,
+    template: str,
+    registration: Registration,
+    method: str | None,
+    *,
+    withdrawn: int,
+    own_cancellation: bool = False,
+    sessions: list[EventSession] | None = None,
+    **context,
+) -> OutboxMessage | None:
+    """The message about a change, with the invitations it calls for. One calendar entry rides
+    in the message itself; several (a course's lessons) each get a short message of their own,
+    because an iTIP message carries one UID and clients file only one entry per message."""
+    event = registration.event
+    invitations = []
+    if method is not None:
+        invitations = [
+            (session, _invite(registration, method, withdrawn=withdrawn, own_cancellation=own_cancellation, session=session))
+            for session in _entries(event, sessions)
+        ]
+    attached = invitations[0][1] if len(invitations) == 1 else None
+    email = render_email(
+        template,
+        registration.locale,
+        registration=registration,
+        event=event,
+        manage_url=manage_url(registration),
+        has_invite=attached is not None,
+        separate_invites=0 if attached is not None else len(invitations),
+        invites_method=method,
+        changed_lessons=sessions or [],
+        **context,
+    )
+    notice = queue(key, template, registration, email, calendar=attached, calendar_method=method if attached else None)
+    if notice is None or attached is not None:
+        return notice
+    kind = "invitation_withdrawn" if method == "CANCEL" else "invitation"
+    for position, (session, body) in enumerate(invitations, start=1):
+        email = render_email(
+            kind,
+            registration.locale,
+            registration=registration,
+            event=event,
+            session=session,
+            starts_at=session.starts_at,
+            position=position,
+            total=len(invitations),
+            manage_url=manage_url(registration),
+        )
+        queue(f"{key}:lezione-{session.id}", kind, registration, email, calendar=body, calendar_method=method)
+    return notice
+
+
 @with_urls
 def queue_for_activity(activity: Activity) -> OutboxMessage | None:
     """The message a change to a registration calls for (called by the registrations service)."""
@@ -244,21 +319,21 @@ def queue_for_activity(activity: Activity) -> OutboxMessage | None:
     event = registration.event
     if method == "CANCEL" and registration.confirmed_at is None:
         method = None  # never had an invitation: nothing to withdraw from a calendar
-    calendar = None
-    if method is not None and not event.is_cancelled:
+    if event.is_cancelled:
+        method = None  # the event's own CANCEL already withdrew it
+    withdrawn = 0
+    if method is not None:
         withdrawn = _withdrawn(event.id, registration.email, before_id=registration.id).get(registration.email, 0)
-        calendar = _invite(registration, method, withdrawn=withdrawn, own_cancellation=method == "CANCEL")
-    email = render_email(
+    return _queue_with_invitations(
+        f"activity:{activity.id}",
         template,
-        registration.locale,
-        registration=registration,
-        event=event,
-        manage_url=manage_url(registration),
+        registration,
+        method,
+        withdrawn=withdrawn,
+        own_cancellation=method == "CANCEL",
         by_organizer=activity.actor == "organizer",
-        has_invite=calendar is not None,
         waitlist_position=waitlist_position(registration),
     )
-    return queue(f"activity:{activity.id}", template, registration, email, calendar=calendar, calendar_method=method)
 
 
 def schedule_version(event: Event) -> int:
@@ -266,10 +341,26 @@ def schedule_version(event: Event) -> int:
     return event.sequence + sum(s.sequence for s in event.sessions)
 
 
+def withdraw_queued_reminders(event: Event) -> int:
+    """Reminders written but not sent yet carry the old date, time or place: they go, and the
+    next worker pass writes them again from what holds now."""
+    result = db.session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.event_id == event.id,
+            OutboxMessage.kind == "reminder",
+            OutboxMessage.status == OutboxStatus.QUEUED,
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount
+
+
 @with_urls
-def queue_event_update(event: Event) -> int:
+def queue_event_update(event: Event, sessions: list[EventSession] | None = None) -> int:
     """After a change of date, time, place or status: every active participant is told, with an
-    updated (or cancelling) invitation for those who hold one. Returns the number queued."""
+    updated (or cancelling) invitation for those who hold one. `sessions`: the lessons a change
+    concerns, when only they changed. Returns the number of participants told."""
+    withdraw_queued_reminders(event)
     if _silenced.get() or event.status not in (EventStatus.PUBLISHED, EventStatus.POSTPONED, EventStatus.CANCELLED):
         return 0
     registrations = db.session.scalars(
@@ -284,17 +375,16 @@ def queue_event_update(event: Event) -> int:
         method = None
         if registration.status == RegistrationStatus.CONFIRMED:
             method = "CANCEL" if event.is_cancelled else "REQUEST"
-        calendar = _invite(registration, method, withdrawn=withdrawn.get(registration.email, 0)) if method else None
-        email = render_email(
-            template,
-            registration.locale,
-            registration=registration,
-            event=event,
-            manage_url=manage_url(registration),
-            has_invite=calendar is not None,
-        )
         key = f"{template}:{event.id}:{version}:{registration.id}"
-        if queue(key, template, registration, email, calendar=calendar, calendar_method=method):
+        told = _queue_with_invitations(
+            key,
+            template,
+            registration,
+            method,
+            withdrawn=withdrawn.get(registration.email, 0),
+            sessions=sessions if not event.is_cancelled else None,
+        )
+        if told:
             queued += 1
     return queued
 
@@ -304,6 +394,8 @@ def queue_event_update(event: Event) -> int:
 
 @dataclass
 class Occurrence:
+    #: Names what the reminder is about and the schedule it was written for ("evento-v3"): once
+    #: the event or lesson moves, the reminders for its new date are new messages.
     key: str
     starts_at: datetime
     session: EventSession | None
@@ -312,8 +404,8 @@ class Occurrence:
 def occurrences(event: Event) -> list[Occurrence]:
     """What reminders are about: the event, or each lesson of a course."""
     if event.lessons:
-        return [Occurrence(f"sessione-{s.id}", s.starts_at, s) for s in event.lessons]
-    return [Occurrence("evento", event.starts_at, None)]
+        return [Occurrence(f"sessione-{s.id}-v{event.sequence + s.sequence}", s.starts_at, s) for s in event.lessons]
+    return [Occurrence(f"evento-v{event.sequence}", event.starts_at, None)]
 
 
 @with_urls

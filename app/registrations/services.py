@@ -353,11 +353,13 @@ def promote(registration: Registration, *, user_id: int | None = None) -> bool:
     if registration.status not in (RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING):
         db.session.rollback()
         raise RegistrationError(_l("Si può confermare solo chi è in lista d'attesa o in attesa di approvazione."))
+    # Someone who asked and waited for approval was never on the waiting list: they are approved.
+    kind = ActivityKind.APPROVED if registration.status == RegistrationStatus.PENDING else ActivityKind.PROMOTED
     grew = not _has_free_seat(event)
     if grew:
         event.capacity += 1
     _confirm(event, registration)
-    _record(registration, ActivityKind.PROMOTED, Actor.ORGANIZER, user_id)
+    _record(registration, kind, Actor.ORGANIZER, user_id)
     db.session.commit()
     return grew
 

@@ -13,7 +13,7 @@ from app.events.models import Event, Series
 from app.extensions import db
 from app.registrations import services as registrations
 from app.timeutil import rome_datetime, today_rome, utcnow
-from tests.calendar.conftest import ROME
+from tests.calendar.readers import ROME
 from tests.registrations.conftest import CONSENT, participant
 
 #: The last Sundays of March and October 2027: clocks change at 02:00 / 03:00 in Rome.

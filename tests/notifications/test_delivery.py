@@ -100,13 +100,19 @@ def test_confirmation_carries_an_invitation_gmail_and_outlook_understand(client,
     assert ics is not None and ics.get_content_type() == "application/ics"
 
 
-def test_course_invitation_holds_every_lesson(make_event, smtp):
+def test_course_lessons_reach_the_inbox_each_in_a_message_with_one_invitation(make_event, smtp):
     course = make_event(title="Percorso formativo", type_slug="corso")
     add_weekly_lessons(course, 3)
     registrations.register(course.id, participant("corsista@comune.example.it"), CONSENT)
     delivery.deliver_due()
-    _, calendar = invitation_of(smtp.inbox.messages[0])
-    assert sorted(v.summary.value for v in calendar.vevent_list) == [
+    notice, *lessons = smtp.inbox.messages
+    assert notice["Subject"].startswith("Iscrizione confermata") and calendar_part(notice) is None
+    summaries = []
+    for message in lessons:
+        _, calendar = invitation_of(message)
+        [vevent] = calendar.vevent_list
+        summaries.append(vevent.summary.value)
+    assert summaries == [
         "Percorso formativo – Lezione 1",
         "Percorso formativo – Lezione 2",
         "Percorso formativo – Lezione 3",
@@ -330,6 +336,10 @@ def test_course_emails_list_the_lessons_and_waiting_emails_the_position(make_eve
     registrations.register(course.id, participant("a@comune.example.it"), CONSENT)
     registrations.register(course.id, participant("b@comune.example.it"), CONSENT)
     delivery.deliver_due()
-    confirmed, waiting = (m.get_body(preferencelist=("plain",)).get_content() for m in smtp.inbox.messages)
+    confirmed, waiting = (
+        m.get_body(preferencelist=("plain",)).get_content()
+        for m in smtp.inbox.messages
+        if not m["Subject"].startswith("Per il calendario")
+    )
     assert "Lezioni:" in confirmed and "14:00–17:00: Lezione 1" in confirmed and ": Lezione 2" in confirmed
     assert "in posizione 1" in waiting

@@ -4,13 +4,11 @@ Each must put every entry at the instant zoneinfo gives for its local time and T
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import icalendar
-import pytest
 import vobject
 from ical.calendar_stream import IcsCalendarStream
 
@@ -95,25 +93,3 @@ def readers_missing() -> list[str]:
     if not icaljs.available():
         missing.append("ical.js (node and `npm ci` in tests/js; `make test` installs them)")
     return missing
-
-
-#: Test folders whose tests read calendars with every reader.
-READER_FOLDERS = ("tests/calendar", "tests/notifications")
-
-
-def pytest_collection_modifyitems(config, items):
-    missing = readers_missing()
-    if not missing:
-        return
-    if os.environ.get("REQUIRE_LIBICAL") or os.environ.get("REQUIRE_CALENDAR_READERS"):
-        raise pytest.UsageError(f"calendar readers missing: {', '.join(missing)}.")
-    skip = pytest.mark.skip(reason=f"calendar readers missing: {', '.join(missing)}")
-    for item in items:
-        if "tests/calendar" in str(item.fspath):
-            item.add_marker(skip)
-
-
-@pytest.fixture
-def parsed():
-    return parse_everywhere
-

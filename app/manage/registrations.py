@@ -10,11 +10,13 @@ from app.events.models import Event
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.i18n import gettext as _
+from app.notifications.services import SUBJECTS
 from app.presentation import REGISTRATION_STATUS_LABELS
 from app.redirects import safe_next_path
 from app.registrations import export, services
 from app.registrations.forms import QuestionForm, participant_form_class
 from app.registrations.models import Actor, Question, Registration, RegistrationStatus, Source
+from app.registrations.queries import promoted_if_cancelled
 
 bp = Blueprint("manage_registrations", __name__)
 
@@ -46,12 +48,16 @@ def _list_args() -> dict:
     }
 
 
-def _back_to_list(event_id: int):
+def _return_path(event_id: int, candidate: str | None) -> str:
     """Back where the action was taken (list, detail, check-in), if that is a page of this event."""
-    target = safe_next_path(request.form.get("next"))
+    target = safe_next_path(candidate)
     if target.startswith(f"/gestione/eventi/{event_id}/"):
-        return redirect(target, code=303)
-    return redirect(url_for("manage_registrations.registrant_list", event_id=event_id), code=303)
+        return target
+    return url_for("manage_registrations.registrant_list", event_id=event_id)
+
+
+def _back_to_list(event_id: int):
+    return redirect(_return_path(event_id, request.form.get("next")), code=303)
 
 
 @bp.get("/eventi/<int:event_id>/iscritti")
@@ -79,6 +85,33 @@ def registrant_detail(event_id: int, registration_id: int):
         registration=registration,
         questions=services.questions_for(event_id),
         waitlist_position=services.waitlist_position(registration),
+    )
+
+
+@bp.get("/eventi/<int:event_id>/iscritti/<int:registration_id>/<any(respingi, annulla):action>")
+def registrant_action_confirm(event_id: int, registration_id: int, action: str):
+    """Before taking a seat or a request away from someone: who, which email goes out, and who
+    gets the seat from the waiting list. A plain page with a form, so it needs no JavaScript."""
+    registration = _registration(event_id, registration_id)
+    event = registration.event
+    cancelling = action == "annulla"
+    if cancelling:
+        possible = registration.is_active
+    else:
+        possible = registration.status in (RegistrationStatus.PENDING, RegistrationStatus.WAITLISTED)
+    title = {"title": event.title}
+    return render_template(
+        "manage/registration_confirm.html",
+        event=event,
+        registration=registration,
+        action=action,
+        possible=possible,
+        subject=str(SUBJECTS["cancelled" if cancelling else "rejected"]) % title,
+        # Only someone who held a seat has an invitation in their calendar to withdraw.
+        withdraws_invitation=cancelling and registration.confirmed_at is not None and not event.is_cancelled,
+        promoted=promoted_if_cancelled(registration) if cancelling and possible else [],
+        promoted_subject=str(SUBJECTS["promoted"]) % title,
+        back=_return_path(event_id, request.args.get("next")),
     )
 
 

@@ -32,3 +32,17 @@ def waitlist_position(registration: Registration) -> int | None:
         )
     )
     return ahead + 1
+
+
+def promoted_if_cancelled(registration: Registration) -> list[Registration]:
+    """Who would get a seat if this registration were cancelled now: the head of the waiting
+    list, as many people as seats would then be free (what fill_seats does after a cancel)."""
+    event = registration.event
+    confirmed = event.confirmed_count - (1 if registration.status == RegistrationStatus.CONFIRMED else 0)
+    query = waitlist_query(event.id).where(Registration.id != registration.id)
+    if event.capacity is not None:
+        free = event.capacity - confirmed
+        if free <= 0:
+            return []
+        query = query.limit(free)
+    return list(db.session.scalars(query))

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import Select, exists, func, inspect, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
+from app import search
 from app.events.models import (
     PUBLIC_STATUSES,
     AttendanceMode,
@@ -112,18 +113,19 @@ def public_events_query(filters: EventFilters | None = None, *, when: str = "upc
     if filters.comune:
         query = query.where(Event.venue.has(func.lower(Venue.comune) == filters.comune.lower()))
     if filters.q:
-        needle = f"%{filters.q.lower()}%"
+        # "attivita" finds "Attività": both sides folded the same way (app/search.py).
+        needle = f"%{search.fold(filters.q)}%"
         org_match = exists().where(
             EventOrganization.event_id == Event.id,
             EventOrganization.organization_id == Organization.id,
-            or_(func.lower(Organization.name).like(needle), func.lower(Organization.acronym).like(needle)),
+            or_(search.folded(Organization.name).like(needle), search.folded(Organization.acronym).like(needle)),
         )
         query = query.where(
             or_(
-                func.lower(Event.title).like(needle),
-                func.lower(Event.summary).like(needle),
-                func.lower(Event.description_html).like(needle),
-                Event.venue.has(func.lower(Venue.comune).like(needle)),
+                search.folded(Event.title).like(needle),
+                search.folded(Event.summary).like(needle),
+                search.folded(Event.description_html).like(needle),
+                Event.venue.has(search.folded(Venue.comune).like(needle)),
                 org_match,
             )
         )

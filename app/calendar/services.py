@@ -27,6 +27,7 @@ from app.events.models import (
 )
 from app.extensions import db
 from app.registrations.models import ACTIVE_STATUSES, Registration, new_token
+from app.signing import sign, unsign
 from app.timeutil import rome_datetime, today_rome, utcnow
 
 #: Feeds hold what is coming and what happened in the last weeks.
@@ -164,6 +165,31 @@ def revoke_personal_feed(feed: PersonalFeed) -> PersonalFeed:
     feed.issued_at = utcnow()
     db.session.commit()
     return feed
+
+
+#: Salt of the signed links that open a personal feed's page (app.signing).
+FEED_PAGE = "personal-feed"
+
+
+def feed_page_token(feed: PersonalFeed) -> str:
+    """The signed key to the page that shows a personal feed's address and replaces it. It is
+    sent only by email, to the feed's own address, and stops working once the feed's address is
+    replaced: whoever opens it has proved they read that mailbox."""
+    return sign(FEED_PAGE, {"f": feed.id, "k": _digest(feed.token)})
+
+
+def feed_from_page_token(token: str) -> PersonalFeed | None:
+    payload = unsign(FEED_PAGE, token)
+    if payload is None or not isinstance(payload.get("f"), int):
+        return None
+    feed = db.session.get(PersonalFeed, payload["f"])
+    if feed is None or payload.get("k") != _digest(feed.token):
+        return None
+    return feed
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()[:24]
 
 
 def get_personal_feed(token: str) -> PersonalFeed | None:

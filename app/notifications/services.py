@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.calendar.ical import host_of, invitation
-from app.calendar.services import organizer_identity
+from app.calendar.services import feed_page_token, organizer_identity, personal_feed_for
 from app.events.models import Event, EventSession, EventStatus
 from app.extensions import db
 from app.i18n import lazy_gettext as _l
@@ -124,6 +124,8 @@ SUBJECTS = {
     "event_changed": _l("Evento modificato: %(title)s"),
     "event_cancelled": _l("Evento annullato: %(title)s"),
     "reminder": _l("Promemoria: %(title)s, %(when)s"),
+    "feed_link": _l("Il calendario personale degli eventi: %(title)s"),
+    "email_change": _l("Conferma del nuovo indirizzo email: %(title)s"),
     "invitation": _l("Per il calendario: %(title)s – %(lesson)s, %(when)s"),
     "invitation_withdrawn": _l("Tolta dal calendario: %(title)s – %(lesson)s, %(when)s"),
 }
@@ -387,6 +389,48 @@ def queue_event_update(event: Event, sessions: list[EventSession] | None = None)
         if told:
             queued += 1
     return queued
+
+
+#: Links sent on request go out at most once in this interval, however often the button is pressed.
+LINK_INTERVAL_SECONDS = 600
+
+
+def _interval() -> int:
+    return int(utcnow().timestamp() // LINK_INTERVAL_SECONDS)
+
+
+@with_urls
+def queue_feed_link(registration: Registration) -> bool:
+    """Send the link to the personal calendar page to the registration's own address: the page
+    shows every event of that address, so only its mailbox may open it. False when a link was
+    sent a moment ago."""
+    feed = personal_feed_for(registration.email)
+    email = render_email(
+        "feed_link",
+        registration.locale,
+        registration=registration,
+        event=registration.event,
+        feed_page_url=absolute_url("registrations.personal_calendar", token=feed_page_token(feed)),
+        manage_url=manage_url(registration),
+    )
+    queued = queue(f"feed-link:{feed.id}:{_interval()}", "feed_link", registration, email)
+    db.session.commit()
+    return queued is not None
+
+
+@with_urls
+def queue_email_change(registration: Registration, new_email: str, token: str) -> None:
+    """Ask the new address to confirm itself; the caller commits."""
+    email = render_email(
+        "email_change",
+        registration.locale,
+        registration=registration,
+        event=registration.event,
+        new_email=new_email,
+        confirm_url=absolute_url("registrations.confirm_email", token=token),
+        manage_url=None,
+    )
+    queue(f"email-change:{registration.id}:{new_email}:{_interval()}", "email_change", registration, email, recipient=new_email)
 
 
 # -- reminders -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from app.events.services import get_public_event, load_programme
 from app.extensions import limiter
 from app.forms import ConfirmForm
 from app.i18n import gettext as _
+from app.notifications import services as notifications
 from app.registrations import services
 from app.registrations.forms import participant_form_class
 from app.registrations.models import Actor, Registration
@@ -93,7 +94,6 @@ def registration(token: str):
             event=event,
             questions=questions,
             waitlist_position=services.waitlist_position(registration),
-            personal_feed=calendar.personal_feed_for(registration.email),
         )
     )
 
@@ -112,11 +112,20 @@ def edit(token: str):
         if form.is_bot:
             abort(400)
         try:
-            services.update_participant(registration, form.to_input())
+            awaiting = services.update_participant(registration, form.to_input())
         except services.RegistrationError as error:
             flash(str(error), "danger")
         else:
             flash(_("Dati aggiornati."), "success")
+            if awaiting:
+                flash(
+                    _(
+                        "Per usare il nuovo indirizzo %(email)s occorre confermarlo dal link appena inviato lì; "
+                        "fino ad allora i messaggi arrivano all'indirizzo attuale.",
+                        email=awaiting,
+                    ),
+                    "info",
+                )
             return redirect(url_for("registrations.registration", token=token), code=303)
     status = 422 if request.method == "POST" else 200
     page = render_template(
@@ -166,19 +175,77 @@ def reissue(token: str):
     return redirect(url_for("registrations.registration", token=new_token), code=303)
 
 
-@bp.post("/iscrizioni/<token>/calendario/nuovo-link")
+@bp.post("/iscrizioni/<token>/calendario/invia-link")
 @limiter.limit(_rate_limit)
-def reissue_feed(token: str):
-    """A new address for the personal calendar feed; calendars subscribed to the old one stop updating."""
+def send_feed_link(token: str):
+    """The personal feed spans every registration of an address, and anyone can register with
+    any address: its page opens only from a link sent to that address."""
     registration = _registration_or_404(token)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    calendar.revoke_personal_feed(calendar.personal_feed_for(registration.email))
+    notifications.queue_feed_link(registration)
     flash(
-        _("Nuovo indirizzo creato: il vecchio non funziona più. Aggiungi di nuovo il calendario con quello nuovo."),
+        _(
+            "Il link al calendario personale è stato inviato a %(email)s. Se non arriva entro qualche minuto, "
+            "conviene controllare la posta indesiderata.",
+            email=registration.email,
+        ),
         "success",
     )
     return redirect(url_for("registrations.registration", token=token, _anchor="calendario"), code=303)
+
+
+def _feed_or_404(token: str):
+    feed = calendar.feed_from_page_token(token)
+    if feed is None:
+        abort(404)
+    return feed
+
+
+@bp.get("/calendario-personale/<token>")
+def personal_calendar(token: str):
+    feed = _feed_or_404(token)
+    return _private(render_template("registrations/personal_calendar.html", feed=feed, page_token=token))
+
+
+@bp.post("/calendario-personale/<token>/nuovo-indirizzo")
+@limiter.limit(_rate_limit)
+def replace_personal_calendar(token: str):
+    """A new address for the personal feed; calendars subscribed to the old one stop updating."""
+    feed = _feed_or_404(token)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    calendar.revoke_personal_feed(feed)
+    flash(
+        _("Nuovo indirizzo creato: il vecchio non funziona più. Il calendario va aggiunto di nuovo con quello nuovo."),
+        "success",
+    )
+    return redirect(url_for("registrations.personal_calendar", token=calendar.feed_page_token(feed)), code=303)
+
+
+@bp.route("/conferma-email/<token>", methods=["GET", "POST"])
+@limiter.limit(_rate_limit, methods=["POST"])
+def confirm_email(token: str):
+    """Opened from the message sent to a participant's new address. A GET only shows what will
+    change (mail scanners open links); the button confirms."""
+    found = services.email_change_request(token)
+    if found is None:
+        abort(404)
+    registration, new_email = found
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        try:
+            services.confirm_email_change(registration, new_email)
+        except services.RegistrationError as error:
+            flash(str(error), "danger")
+        else:
+            flash(_("Indirizzo email aggiornato."), "success")
+            return redirect(url_for("registrations.registration", token=registration.token), code=303)
+    page = render_template(
+        "registrations/confirm_email.html", registration=registration, event=registration.event, new_email=new_email
+    )
+    return _private(page)
 
 
 @bp.get("/privacy")

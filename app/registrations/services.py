@@ -35,6 +35,7 @@ from app.registrations.models import (
     new_token,
 )
 from app.registrations.queries import waitlist_position, waitlist_query  # noqa: F401  (part of this service)
+from app.signing import sign, unsign
 from app.text import one_line
 from app.timeutil import ROME, utcnow
 
@@ -376,24 +377,68 @@ def set_checked_in(registration: Registration, present: bool, *, user_id: int | 
     return registration
 
 
-def update_participant(registration: Registration, data: ParticipantInput, *, by: Actor = Actor.PARTICIPANT) -> None:
-    """New contact data and answers. Status and place in the queue do not change."""
+def update_participant(
+    registration: Registration, data: ParticipantInput, *, by: Actor = Actor.PARTICIPANT
+) -> str | None:
+    """New contact data and answers. Status and place in the queue do not change. A participant's
+    new email address takes effect only once a link sent to it has been opened (anyone holding
+    this page's link could otherwise move the registration, its messages and its calendar to
+    an address that never asked); an organizer's correction takes effect at once. Returns the
+    address waiting for that confirmation, if any."""
     if not registration.is_active:
         raise RegistrationError(_l("Un'iscrizione annullata non si può modificare."))
     email = normalize_email(data.email)
     if email != registration.email and find_active(registration.event_id, email) is not None:
         raise RegistrationError(_l("Esiste già un'iscrizione a questo evento con questo indirizzo email."))
     answers = _clean_answers(registration.event_id, data.answers)  # refuse before changing anything
+    awaiting = email if email != registration.email and by == Actor.PARTICIPANT else None
     try:
-        _apply_participant(registration, data, email)
+        _apply_participant(registration, data, registration.email if awaiting else email)
         registration.answers = []
         db.session.flush()  # the old answers go before the new ones take their keys
         registration.answers = answers
         _record(registration, ActivityKind.UPDATED, by, None)
+        if awaiting:
+            notifications.queue_email_change(registration, awaiting, email_change_token(registration, awaiting))
         db.session.commit()
     except IntegrityError as error:  # a concurrent registration took the address meanwhile
         db.session.rollback()
         raise RegistrationError(_l("Esiste già un'iscrizione a questo evento con questo indirizzo email.")) from error
+    return awaiting
+
+
+EMAIL_CHANGE = "email-change"
+
+
+def email_change_token(registration: Registration, new_email: str) -> str:
+    """The signed link that moves this registration to `new_email`, good only while the
+    registration still has the address it had when the change was asked."""
+    return sign(EMAIL_CHANGE, {"r": registration.id, "from": registration.email, "to": new_email})
+
+
+def email_change_request(token: str) -> tuple[Registration, str] | None:
+    """(registration, new address) for a genuine, current link; None otherwise."""
+    payload = unsign(EMAIL_CHANGE, token)
+    if payload is None or not isinstance(payload.get("r"), int):
+        return None
+    registration = db.session.get(Registration, payload["r"])
+    if registration is None or not registration.is_active or registration.email != payload.get("from"):
+        return None
+    return registration, str(payload.get("to"))
+
+
+def confirm_email_change(registration: Registration, new_email: str) -> Registration:
+    """The new address proved itself: the registration moves to it."""
+    if find_active(registration.event_id, new_email) is not None:
+        raise RegistrationError(_l("Esiste già un'iscrizione a questo evento con questo indirizzo email."))
+    registration.email = new_email
+    _record(registration, ActivityKind.UPDATED, Actor.PARTICIPANT, None)
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise RegistrationError(_l("Esiste già un'iscrizione a questo evento con questo indirizzo email.")) from error
+    return registration
 
 
 def reissue_token(registration: Registration) -> str:

@@ -40,20 +40,25 @@ def test_series_page_offers_its_feed(client, make_event):
     assert "webcal://incontri.test/serie/ciclo/calendario.ics" in hrefs
 
 
-def test_registration_page_offers_the_personal_feed_and_a_new_address(client, make_event):
+def test_the_mailed_personal_calendar_page_offers_the_feed_and_a_new_address(client, make_event):
+    from app.calendar import services as calendar
+
     event = make_event()
     url = post_form(client, event).headers["Location"]
-    page = client.get(url)
-    feed = next(h for h in links(page.get_data(as_text=True)) if h.startswith("webcal://") and "/iscrizioni/" in h)
-    path = feed.removeprefix("webcal://incontri.test")
+    registration_page = client.get(url).get_data(as_text=True)
+    assert not [h for h in links(registration_page) if h.startswith("webcal://") and "/iscrizioni/" in h]
+    feed = calendar.personal_feed_for("giulia.ferrero@comune.pinerolo.to.it")
+    page_url = f"/calendario-personale/{calendar.feed_page_token(feed)}"
+    page = client.get(page_url)
+    webcal = next(h for h in links(page.get_data(as_text=True)) if h.startswith("webcal://") and "/iscrizioni/" in h)
+    path = webcal.removeprefix("webcal://incontri.test")
     assert client.get(path).status_code == 200
-    response = client.post(f"{url}/calendario/nuovo-link", data={"csrf_token": csrf_token_from(page)})
+    response = client.post(f"{page_url}/nuovo-indirizzo", data={"csrf_token": csrf_token_from(page)})
     assert response.status_code == 303
     assert client.get(path).status_code == 404
-    new_feed = next(
-        h for h in links(client.get(url).get_data(as_text=True)) if h.startswith("webcal://") and "/iscrizioni/" in h
-    )
-    assert new_feed != feed and client.get(new_feed.removeprefix("webcal://incontri.test")).status_code == 200
+    new_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    new_webcal = next(h for h in links(new_page) if h.startswith("webcal://") and "/iscrizioni/" in h)
+    assert new_webcal != webcal and client.get(new_webcal.removeprefix("webcal://incontri.test")).status_code == 200
 
 
 def test_event_page_offers_the_ics_download(client, make_event):

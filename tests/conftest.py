@@ -196,7 +196,8 @@ def pytest_collection_modifyitems(config, items):
     if os.environ.get("REQUIRE_LIBICAL") or os.environ.get("REQUIRE_CALENDAR_READERS"):
         raise pytest.UsageError(reason)
     for item in items:
-        if "tests/calendar" in str(item.fspath) or "parsed" in getattr(item, "fixturenames", ()):
+        reads_calendars = "parsed" in getattr(item, "fixturenames", ()) or item.get_closest_marker("calendar_readers")
+        if "tests/calendar" in str(item.fspath) or reads_calendars:
             item.add_marker(pytest.mark.skip(reason=reason))
 
 

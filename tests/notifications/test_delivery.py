@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import vobject
 from sqlalchemy import func, select
 
@@ -14,6 +15,7 @@ from app.notifications.models import OutboxMessage
 from app.registrations import services as registrations
 from app.registrations.models import Registration
 from app.timeutil import utcnow
+from tests.calendar.readers import parse_everywhere
 from tests.conftest import add_weekly_lessons
 from tests.notifications.conftest import SmtpServer, attachment, calendar_part
 from tests.registrations.conftest import CONSENT, participant
@@ -34,10 +36,16 @@ def make_due():
     db.session.commit()
 
 
+#: Every invitation here is also read by the five calendar readers, ical.js among them.
+pytestmark = pytest.mark.calendar_readers
+
+
 def invitation_of(message):
     part = calendar_part(message)
     assert part is not None, "no text/calendar part"
-    return part, vobject.readOne(part.get_content(), validate=True)
+    body = part.get_content()
+    parse_everywhere(body.encode(), method=part.get_param("method"))
+    return part, vobject.readOne(body, validate=True)
 
 
 def test_smtp_down_during_registration_then_delivered_exactly_once(client, make_event, smtp_down):

@@ -1,5 +1,5 @@
 """The demo content: ANCI Piemonte's Consulta, its cycle of incontri, PROFILE with ACAL,
-an exhibition, a training course, past events with materials and a cancelled one."""
+an exhibition, a training course, past events with materials, a postponed and a cancelled one."""
 
 from __future__ import annotations
 
@@ -367,7 +367,7 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
                 )
             )
 
-    # A past seminar with materials, a cancelled meeting, and a draft nobody outside sees.
+    # A past seminar with materials, a postponed and a cancelled meeting, and a draft nobody outside sees.
     seminar_day = _weekday_on_or_after(today - timedelta(days=70), 4)
     events["seminario"] = event(
         "seminario-programmi-tematici-ue",
@@ -380,16 +380,28 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
         capacity=30,
         themes=["Politiche europee", "Formazione"],
     )
-    cancelled_day = _weekday_on_or_after(today + timedelta(days=6), 4)
-    events["annullato"] = event(
+    postponed_day = _weekday_on_or_after(today + timedelta(days=6), 4)
+    events["rinviato"] = event(
         "incontro-comuni-cuneese-cooperazione",
         "Incontro con i comuni del Cuneese sulla cooperazione internazionale",
         "incontro",
-        _at(cancelled_day, 17),
-        _at(cancelled_day, 19),
+        _at(postponed_day, 17),
+        _at(postponed_day, 19),
         summary="Presentazione della Consulta agli amministratori della provincia di Cuneo.",
         venue_id=venues["cuneo"].id,
         capacity=50,
+        themes=["Cooperazione decentrata"],
+    )
+    cancelled_day = _weekday_on_or_after(today + timedelta(days=20), 2)
+    events["annullato"] = event(
+        "incontro-comuni-alessandrino-gemellaggi",
+        "Incontro con i comuni dell'Alessandrino sui gemellaggi",
+        "incontro",
+        _at(cancelled_day, 17),
+        _at(cancelled_day, 19),
+        summary="Esperienze di gemellaggio e scambi tra comuni, con le associazioni del territorio.",
+        venue_id=venues["alessandria"].id,
+        capacity=40,
         themes=["Cooperazione decentrata"],
     )
     draft_day = today + timedelta(days=60)
@@ -406,10 +418,14 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
     for key, item in events.items():
         if key != "bozza":
             services.publish_event(item)
+    services.postpone_event(
+        events["rinviato"],
+        "Nuova data da definire, per la concomitanza con il Consiglio regionale: "
+        "le persone iscritte la riceveranno per email.",
+    )
     services.cancel_event(
         events["annullato"],
-        "Rinviato a data da destinarsi per la concomitanza con il Consiglio "
-        "regionale: i comuni iscritti saranno avvisati della nuova data.",
+        "La sala non è più disponibile in quella data e non è stato possibile trovarne un'altra in tempo.",
     )
 
     for event_key, title, url in [

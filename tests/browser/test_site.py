@@ -38,6 +38,12 @@ def test_visitor_browses_filters_and_opens_the_second_incontro(page, live_server
 def test_cancelled_event_is_marked_with_its_reason(page, live_server, demo):
     page.goto(live_server.url + f"/eventi/{demo['annullato'].slug}")
     expect(page.get_by_role("alert")).to_contain_text("Questo evento è stato annullato.")
+    expect(page.get_by_role("alert")).to_contain_text("La sala non è più disponibile")
+
+
+def test_postponed_event_is_marked_with_its_note(page, live_server, demo):
+    page.goto(live_server.url + f"/eventi/{demo['rinviato'].slug}")
+    expect(page.get_by_role("alert")).to_contain_text("Questo evento è stato rinviato.")
     expect(page.get_by_role("alert")).to_contain_text("Consiglio regionale")
 
 
@@ -122,7 +128,7 @@ def test_public_pages_have_no_serious_accessibility_violations(page, live_server
 
 
 def test_event_pages_have_no_serious_accessibility_violations(page, live_server, demo):
-    for key in ("incontro-2", "corso", "mostra", "annullato"):
+    for key in ("incontro-2", "corso", "mostra", "rinviato", "annullato"):
         page.goto(live_server.url + f"/eventi/{demo[key].slug}")
         assert axe_violations(page) == [], key
 

@@ -14,7 +14,7 @@ from icalendar import Calendar, vCalAddress, vDuration, vText
 from icalendar import Event as VEvent
 
 from app.calendar.timezones import vtimezone
-from app.events.models import Event, EventSession, EventStatus
+from app.events.models import Event, EventSession, EventStatus, Venue
 from app.text import html_to_text
 from app.timeutil import ROME, days
 
@@ -47,8 +47,13 @@ def session_uid(session: EventSession, host: str) -> str:
     return f"evento-{session.event_id}-sessione-{session.id}@{host}"
 
 
+def _venue(event: Event, session: EventSession | None = None) -> Venue | None:
+    """Where an entry takes place: a lesson's own venue, else the event's."""
+    return (session.venue if session else None) or (event.venue if event.has_venue else None)
+
+
 def _location(event: Event, session: EventSession | None = None) -> str | None:
-    venue = (session.venue if session else None) or (event.venue if event.has_venue else None)
+    venue = _venue(event, session)
     if venue is not None:
         return venue.full_address
     if event.has_online:
@@ -90,7 +95,9 @@ def _description(event: Event, page_url: str, *, with_programme: bool) -> str:
     return "\n\n".join(parts)
 
 
-def _common(component: VEvent, event: Event, page_url: str, organizer: tuple[str, str]) -> None:
+def _common(
+    component: VEvent, event: Event, page_url: str, organizer: tuple[str, str], session: EventSession | None = None
+) -> None:
     component.add("url", page_url)
     categories = [event.type.label] + [t.name for t in event.themes]
     component.add("categories", categories)
@@ -101,8 +108,9 @@ def _common(component: VEvent, event: Event, page_url: str, organizer: tuple[str
     status = {EventStatus.CANCELLED: "CANCELLED", EventStatus.POSTPONED: "TENTATIVE"}.get(event.status, "CONFIRMED")
     component.add("status", status)
     component.add("color", css_color_name(event.type.color))
-    if event.venue is not None and event.has_venue and event.venue.latitude is not None:
-        component.add("geo", (event.venue.latitude, event.venue.longitude))
+    venue = _venue(event, session)
+    if venue is not None and venue.latitude is not None:
+        component.add("geo", (venue.latitude, venue.longitude))
 
 
 def event_components(event: Event, page_url: str, host: str, organizer: tuple[str, str]) -> list[VEvent]:
@@ -156,7 +164,7 @@ def _session_component(
         description += f"\n\nCollegamento online per questa lezione: {session.online_url}"
     component.add("description", description)
     component.add("related-to", event_uid(event, host))
-    _common(component, event, page_url, organizer)
+    _common(component, event, page_url, organizer, session)
     return component
 
 

@@ -73,7 +73,7 @@ def sign_up():
 def places(app):
     found = {
         "alessandria": Venue(name="Palazzo Ghilini", address="Piazza della Libertà 17", comune="Alessandria"),
-        "cuneo": Venue(name="Sala San Giovanni", address="Via Roma 4", comune="Cuneo"),
+        "cuneo": Venue(name="Sala San Giovanni", address="Via Roma 4", comune="Cuneo", latitude=44.39, longitude=7.55),
         "asti": Venue(name="Palazzo del Michelerio", address="Corso Alfieri 381", comune="Asti"),
     }
     db.session.add_all(found.values())
@@ -150,6 +150,7 @@ def test_a_lesson_moved_to_its_own_place_is_told_with_that_place(make_event, sig
     vevent = one_vevent(parsed, message)
     assert str(vevent["UID"]) == f"evento-{course.id}-sessione-{second.id}@incontri.test"
     assert str(vevent["LOCATION"]) == places["cuneo"].full_address
+    assert (vevent["GEO"].latitude, vevent["GEO"].longitude) == (44.39, 7.55)  # the lesson's place, not the course's
 
 
 def test_a_course_confirmation_puts_every_lesson_in_the_calendar_one_uid_per_message(make_event, sign_up, parsed):

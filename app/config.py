@@ -53,6 +53,9 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER") or None,
+        #: Where participants' answers go. Empty: a message an organizer writes is answered to that
+        #: organizer, and automatic messages carry no Reply-To (answers go to the sender).
+        "MAIL_REPLY_TO": env.get("MAIL_REPLY_TO") or None,
         # The outbox worker does the sending; Flask-Mail must never stay silent on its own.
         "MAIL_SUPPRESS_SEND": False,
         "MAIL_FOLDER": env.get("MAIL_FOLDER") or str(instance / "mail"),

@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 import nh3
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 #: What organizers may use in descriptions; everything else is stripped by nh3.
 ALLOWED_TAGS = {
@@ -72,3 +72,29 @@ def html_to_text(html: str | None) -> str:
 def one_line(text: str | None) -> str:
     """Text that may end up in an email header: no line breaks or control characters, single spaces."""
     return " ".join("".join(c if c.isprintable() else " " for c in (text or "")).split())
+
+
+#: A web address in text that has already been escaped: it stops at a space, at the escaped
+#: forms of < > " ' and at Italian quotes, so it never reaches past what the writer meant.
+_ESCAPED_URL = re.compile(r"https?://(?:(?!&lt;|&gt;|&#34;|&#39;|&quot;)[^\s«»])+", re.IGNORECASE)
+#: Punctuation that ends a sentence rather than an address ("… sul sito https://x.it.").
+_TRAILING = ".,;:!?"
+
+
+def _link(match: re.Match) -> str:
+    url = match.group(0)
+    tail = ""
+    while url and (url[-1] in _TRAILING or (url[-1] == ")" and url.count(")") > url.count("("))):
+        url, tail = url[:-1], url[-1] + tail
+    return f'<a href="{url}">{url}</a>{tail}'
+
+
+def linkify(text: str | None) -> list[Markup]:
+    """Plain text (an organizer's message) as HTML paragraphs: escaped first, so nothing typed
+    becomes markup, then http(s) addresses wrapped in links; blank lines separate paragraphs,
+    newlines are breaks."""
+    escaped = str(escape((text or "").strip()))
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", escaped) if p.strip()]
+    # Safe as markup: every character comes from the escaped text, and _link only adds tags
+    # around addresses whose quotes and brackets were escaped before they were matched.
+    return [Markup("<br>\n".join(_ESCAPED_URL.sub(_link, line) for line in p.splitlines())) for p in paragraphs]  # noqa: S704

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import case, func, select
 from wtforms import SelectField, StringField, TextAreaField
@@ -14,6 +14,7 @@ from app.extensions import db
 from app.forms import BaseForm, ConfirmForm
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
+from app.i18n import ngettext
 from app.notifications import services
 from app.notifications.models import Broadcast, OutboxMessage, OutboxStatus
 from app.presentation import REGISTRATION_STATUS_LABELS
@@ -33,7 +34,11 @@ class BroadcastForm(BaseForm):
     body = TextAreaField(
         _l("Messaggio"),
         validators=[DataRequired(_l("Campo obbligatorio.")), Length(max=10000)],
-        description=_l("Testo semplice. Ogni messaggio aggiunge i dati dell'evento e il link personale di ciascuno."),
+        description=_l(
+            "Testo semplice, inviato così come è scritto: cominci con il saluto che preferisce (per esempio "
+            "«Gentili partecipanti,»). I link diventano cliccabili; ogni messaggio aggiunge i dati dell'evento "
+            "e il link personale di ciascuno. Prima dell'invio viene mostrata l'anteprima."
+        ),
     )
 
 
@@ -78,30 +83,59 @@ def retry(message_id: int):
 def retry_all():
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    flash(_("%(n)s messaggi rimessi in coda.", n=services.retry()), "success")
+    flash(
+        ngettext("%(num)d messaggio rimesso in coda.", "%(num)d messaggi rimessi in coda.", services.retry()), "success"
+    )
     return redirect(url_for("manage_mail.outbox"), code=303)
 
 
 @bp.route("/eventi/<int:event_id>/messaggi", methods=["GET", "POST"])
 def event_messages(event_id: int):
+    """Write, preview, then send: "Anteprima" shows the email exactly as one recipient will get
+    it and how many will get it; only the "Invia" of that preview, which carries the previewed
+    text, queues the messages."""
     event = db.get_or_404(Event, event_id)
     form = BroadcastForm()
     form.audience.choices = _audiences()
+    preview = None
     if form.validate_on_submit():
-        broadcast = services.send_broadcast(
-            event, form.subject.data, form.body.data, form.audience.data, user_id=current_user.id
-        )
-        flash(_("Messaggio messo in coda per %(n)s persone.", n=len(broadcast.messages)), "success")
-        return redirect(url_for("manage_mail.event_messages", event_id=event.id), code=303)
+        subject, body, audience = form.subject.data, form.body.data, form.audience.data
+        preview = services.preview_broadcast(event, subject, body, audience, current_user.email)
+        if not preview.recipients:
+            form.audience.errors.append(_("Nessun iscritto corrisponde a questa scelta: il messaggio non partirebbe."))
+            preview = None
+        elif request.form.get("invia"):
+            if request.form.get("destinatari") == str(preview.recipients):
+                broadcast = services.send_broadcast(
+                    event, subject, body, audience, user_id=current_user.id, organizer_email=current_user.email
+                )
+                count = len(broadcast.messages)
+                flash(
+                    ngettext(
+                        "Messaggio messo in coda per %(num)d persona.",
+                        "Messaggio messo in coda per %(num)d persone.",
+                        count,
+                    ),
+                    "success",
+                )
+                return redirect(url_for("manage_mail.event_messages", event_id=event.id), code=303)
+            flash(
+                _("Nel frattempo il numero di destinatari è cambiato: controlli l'anteprima e confermi di nuovo."),
+                "warning",
+            )
     broadcasts = db.session.scalars(
         select(Broadcast).where(Broadcast.event_id == event.id).order_by(Broadcast.id.desc())
     ).all()
     progress = {b.id: _counts(OutboxMessage.broadcast_id == b.id) for b in broadcasts}
+    status = 200 if request.method == "GET" or preview is not None else 422
     return render_template(
         "manage/event_messages.html",
         event=event,
         form=form,
+        preview=preview,
+        audience_label=dict((str(c.value), c.label) for c in form.audience.choices).get(form.audience.data),
+        sender=current_app.config["MAIL_DEFAULT_SENDER"],
         broadcasts=broadcasts,
         progress=progress,
         counts=_counts(OutboxMessage.event_id == event.id),
-    ), (422 if request.method == "POST" else 200)
+    ), status

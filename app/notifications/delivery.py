@@ -78,6 +78,10 @@ def build_mime(message: OutboxMessage) -> MIMEMultipart:
     # Whatever was stored, a header gets one line: no way to smuggle in another header.
     subject = one_line(message.subject)
     mime["To"] = formataddr((one_line(message.recipient_name), ascii_address(message.recipient)), charset="utf-8")
+    reply_to = message.reply_to or config.get("MAIL_REPLY_TO")
+    if reply_to:
+        reply_name, reply_address = parseaddr(one_line(reply_to))
+        mime["Reply-To"] = formataddr((reply_name, ascii_address(reply_address)), charset="utf-8")
     mime["Subject"] = subject if subject.isascii() else Header(subject, _B64_UTF8, header_name="Subject")
     mime["Date"] = format_datetime(utcnow())
     # Stable per outbox row: if a message ever goes out twice, clients can tell it is the same.

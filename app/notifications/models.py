@@ -5,11 +5,13 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from markupsafe import Markup
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.events.models import _in
 from app.extensions import db
+from app.text import linkify
 from app.timeutil import UTCDateTime, utcnow
 
 
@@ -30,6 +32,9 @@ class OutboxMessage(db.Model):
     kind: Mapped[str] = mapped_column(String(40))
     recipient: Mapped[str] = mapped_column(String(254))
     recipient_name: Mapped[str | None] = mapped_column(String(200))
+    #: Where answers go ("Name <address>" or an address): for a message an organizer wrote,
+    #: MAIL_REPLY_TO or else that organizer; empty: MAIL_REPLY_TO at sending time, if set.
+    reply_to: Mapped[str | None] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(300))
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str] = mapped_column(Text)
@@ -71,3 +76,8 @@ class Broadcast(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     messages: Mapped[list[OutboxMessage]] = relationship(passive_deletes=True)
+
+    @property
+    def body_paragraphs(self) -> list[Markup]:
+        """The message as HTML paragraphs, its web addresses made links; nothing typed is markup."""
+        return linkify(self.body)

@@ -511,32 +511,84 @@ def schedule_reminders(now: datetime | None = None) -> int:
 AUDIENCES = ("all", *ACTIVE_STATUSES)
 
 
-@with_urls
-def send_broadcast(event: Event, subject: str, body: str, audience: str, user_id: int | None) -> Broadcast:
-    """One outbox row per registrant, all in one transaction: either everyone is queued or nobody."""
+def broadcast_recipients(event: Event, audience: str) -> list[Registration]:
+    """The registrations a message to `audience` ("all" active, or one status) reaches, in the
+    order they registered."""
     if audience not in AUDIENCES:
         raise ValueError(audience)
+    statuses = ACTIVE_STATUSES if audience == "all" else (audience,)
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.event_id == event.id, Registration.status.in_(statuses))
+            .order_by(Registration.created_at, Registration.id)
+        )
+    )
+
+
+def broadcast_reply_to(organizer_email: str | None) -> str | None:
+    """Where participants' answers go: MAIL_REPLY_TO when set, else the organizer who wrote."""
+    return current_app.config.get("MAIL_REPLY_TO") or organizer_email or None
+
+
+def _broadcast_email(event: Event, broadcast: Broadcast, registration: Registration) -> Email:
+    return render_email(
+        "broadcast",
+        registration.locale,
+        registration=registration,
+        event=event,
+        broadcast=broadcast,
+        manage_url=manage_url(registration),
+    )
+
+
+@dataclass
+class BroadcastPreview:
+    """What one recipient will get, and how many will get it."""
+
+    recipients: int
+    example: Registration | None
+    email: Email | None
+    reply_to: str | None
+
+
+@with_urls
+def preview_broadcast(
+    event: Event, subject: str, body: str, audience: str, organizer_email: str | None
+) -> BroadcastPreview:
+    """The message exactly as the first recipient would receive it; nothing is saved."""
+    recipients = broadcast_recipients(event, audience)
+    draft = Broadcast(event_id=event.id, subject=subject.strip(), body=body.strip(), audience=audience)
+    example = recipients[0] if recipients else None
+    email = _broadcast_email(event, draft, example) if example else None
+    return BroadcastPreview(len(recipients), example, email, broadcast_reply_to(organizer_email))
+
+
+@with_urls
+def send_broadcast(
+    event: Event,
+    subject: str,
+    body: str,
+    audience: str,
+    user_id: int | None,
+    organizer_email: str | None = None,
+) -> Broadcast:
+    """One outbox row per registrant, all in one transaction: either everyone is queued or nobody.
+    Answers go to MAIL_REPLY_TO, or else to the organizer who wrote (`organizer_email`)."""
+    recipients = broadcast_recipients(event, audience)
     broadcast = Broadcast(
         event_id=event.id, subject=subject.strip(), body=body.strip(), audience=audience, user_id=user_id
     )
     db.session.add(broadcast)
     db.session.flush()
-    statuses = ACTIVE_STATUSES if audience == "all" else (audience,)
-    registrations = db.session.scalars(
-        select(Registration).where(Registration.event_id == event.id, Registration.status.in_(statuses))
-    ).all()
-    for registration in registrations:
-        email = render_email(
-            "broadcast",
-            registration.locale,
-            registration=registration,
-            event=event,
-            broadcast=broadcast,
-            manage_url=manage_url(registration),
-        )
-        queue(
+    reply_to = broadcast_reply_to(organizer_email)
+    for registration in recipients:
+        email = _broadcast_email(event, broadcast, registration)
+        message = queue(
             f"broadcast:{broadcast.id}:{registration.id}", "broadcast", registration, email, broadcast_id=broadcast.id
         )
+        if message is not None:
+            message.reply_to = reply_to
     db.session.commit()
     return broadcast
 

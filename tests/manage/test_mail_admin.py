@@ -45,6 +45,8 @@ def test_an_organizer_writes_to_the_confirmed_and_sees_progress(app, logged_in, 
             "audience": "confirmed",
             "subject": "Materiali dell'incontro",
             "body": "Le slide sono online.\n<script>alert(1)</script>",
+            "invia": "1",
+            "destinatari": "2",
         },
     )
     assert response.status_code == 303
@@ -53,4 +55,4 @@ def test_an_organizer_writes_to_the_confirmed_and_sees_progress(app, logged_in, 
     assert "<script>" not in queued[0].html_body and "&lt;script&gt;" in queued[0].html_body
     delivery.deliver_due()
     progress = html.unescape(logged_in.get(f"/gestione/eventi/{event.id}/messaggi").get_data(as_text=True))
-    assert "2 su 2 inviati" in progress
+    assert "2 inviati su 2" in progress

@@ -162,7 +162,10 @@ def calendar_links(event: Event) -> dict[str, str]:
     """One-click 'add to calendar' links for Google Calendar and Outlook."""
     page = absolute_url("events.event_detail", slug=event.slug)
     details = "\n\n".join(part for part in (event.summary, html_to_text(event.description_html)[:1000], page) if part)
-    location = event.venue.full_address if event.has_venue else (event.online_url or "")
+    if event.has_venue:
+        location = event.venue.full_address
+    else:
+        location = (event.online_url if event.online_url_public else _("Online")) if event.has_online else ""
     if event.all_day:
         google_dates = f"{event.first_day:%Y%m%d}/{event.ends_at.astimezone(ROME):%Y%m%d}"
     else:

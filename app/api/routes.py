@@ -64,7 +64,8 @@ def _session(session: EventSession) -> dict:
         "start": _iso(session.starts_at),
         "end": _iso(session.ends_at),
         "venue": _venue(session.venue),
-        "online_url": session.online_url,
+        # A reserved meeting's links reach its confirmed participants only, never the open data.
+        "online_url": session.online_url if session.event.online_url_public else None,
         "speakers": [
             {
                 "name": s.name,
@@ -84,7 +85,7 @@ def event_detail(event: Event, numbers: dict[int, int], waitlist_count: int) -> 
             "description_text": html_to_text(event.description_html),
             "opening_hours": event.opening_hours,
             "venue": _venue(event.venue) if event.has_venue else None,
-            "online_url": event.online_url if event.has_online else None,
+            "online_url": event.online_url if event.has_online and event.online_url_public else None,
             "cancellation_reason": event.cancellation_reason if event.is_cancelled else None,
             "postponement_note": event.postponement_note if event.is_postponed else None,
             "series_title": event.series.title if event.series else None,

@@ -69,7 +69,9 @@ def _summary(event: Event, title: str) -> str:
     return title
 
 
-def _description(event: Event, page_url: str, *, with_programme: bool) -> str:
+def _description(event: Event, page_url: str, *, with_programme: bool, with_link: bool = False) -> str:
+    """with_link: for a confirmed participant's invitation; feeds show the online link only
+    when the organizer made it public (Event.online_url_public)."""
     parts = []
     if event.status == EventStatus.CANCELLED and event.cancellation_reason:
         parts.append(f"Evento annullato: {event.cancellation_reason}")
@@ -89,7 +91,7 @@ def _description(event: Event, page_url: str, *, with_programme: bool) -> str:
             speakers = ", ".join(sp.name for sp in s.speakers)
             lines.append(f"{when} {s.title}" + (f" ({speakers})" if speakers else ""))
         parts.append("\n".join(lines))
-    if event.has_online and event.status != EventStatus.CANCELLED:
+    if event.has_online and (with_link or event.online_url_public) and event.status != EventStatus.CANCELLED:
         parts.append(f"Collegamento online: {event.online_url}")
     parts.append(page_url)
     return "\n\n".join(parts)
@@ -113,10 +115,12 @@ def _common(
         component.add("geo", (venue.latitude, venue.longitude))
 
 
-def event_components(event: Event, page_url: str, host: str, organizer: tuple[str, str]) -> list[VEvent]:
+def event_components(
+    event: Event, page_url: str, host: str, organizer: tuple[str, str], *, with_link: bool = False
+) -> list[VEvent]:
     """The VEVENTs a person sees for one event: one for the event, or one per lesson of a course."""
     if event.lessons:
-        return [_session_component(event, s, page_url, host, organizer) for s in event.lessons]
+        return [_session_component(event, s, page_url, host, organizer, with_link=with_link) for s in event.lessons]
     component = VEvent()
     component.add("uid", event_uid(event, host))
     stamp = _utc(event.updated_at)
@@ -134,13 +138,19 @@ def event_components(event: Event, page_url: str, host: str, organizer: tuple[st
     location = _location(event)
     if location:
         component.add("location", location)
-    component.add("description", _description(event, page_url, with_programme=True))
+    component.add("description", _description(event, page_url, with_programme=True, with_link=with_link))
     _common(component, event, page_url, organizer)
     return [component]
 
 
 def _session_component(
-    event: Event, session: EventSession, page_url: str, host: str, organizer: tuple[str, str]
+    event: Event,
+    session: EventSession,
+    page_url: str,
+    host: str,
+    organizer: tuple[str, str],
+    *,
+    with_link: bool = False,
 ) -> VEvent:
     component = VEvent()
     component.add("uid", session_uid(session, host))
@@ -157,10 +167,10 @@ def _session_component(
     location = _location(event, session)
     if location:
         component.add("location", location)
-    description = _description(event, page_url, with_programme=False)
+    description = _description(event, page_url, with_programme=False, with_link=with_link)
     if session.description:
         description = f"{session.description}\n\n{description}"
-    if session.online_url and event.status != EventStatus.CANCELLED:
+    if session.online_url and (with_link or event.online_url_public) and event.status != EventStatus.CANCELLED:
         description += f"\n\nCollegamento online per questa lezione: {session.online_url}"
     component.add("description", description)
     component.add("related-to", event_uid(event, host))
@@ -225,10 +235,12 @@ def invitation(
     one lesson of a course. METHOD:REQUEST invites or updates, METHOD:CANCEL withdraws. Same UID
     and SEQUENCE as the feeds. One UID per message, as iTIP wants: Gmail and Outlook file only
     one entry of a message, so a course's lessons travel in messages of their own."""
+    # Invitations go to confirmed participants: they get a reserved meeting's link; a withdrawal does not need it.
+    with_link = method == "REQUEST"
     if session is not None:
-        components = [_session_component(event, session, page_url, host, organizer)]
+        components = [_session_component(event, session, page_url, host, organizer, with_link=with_link)]
     else:
-        components = event_components(event, page_url, host, organizer)
+        components = event_components(event, page_url, host, organizer, with_link=with_link)
     if len(components) != 1:
         raise ValueError("an iTIP message carries exactly one calendar entry: name the lesson")
     name, email = attendee

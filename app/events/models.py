@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy import event as orm_event
 from sqlalchemy import inspect as inspect_state
@@ -231,6 +232,10 @@ class Event(db.Model):
     attendance_mode: Mapped[str] = mapped_column(String(20), default=AttendanceMode.IN_PERSON)
     venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id", ondelete="RESTRICT"), index=True)
     online_url: Mapped[str | None] = mapped_column(String(500))
+    #: The online link (the event's and its sessions') on the public page, feeds and API; when
+    #: False, as for reserved meetings, only confirmed participants get it: their page, emails
+    #: and invitations.
+    online_url_public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(20), default=EventStatus.DRAFT, index=True)
     cancellation_reason: Mapped[str | None] = mapped_column(Text)
     #: When it was cancelled: feeds keep a cancelled event for a while so subscribers see it go.

@@ -242,6 +242,8 @@ class EventInput:
     attendance_mode: str = AttendanceMode.IN_PERSON
     venue_id: int | None = None
     online_url: str | None = None
+    #: False: the link reaches confirmed participants only (see Event.online_url_public).
+    online_url_public: bool = False
     capacity: int | None = None
     registration_required: bool = True
     registration_opens_at: datetime | None = None
@@ -365,6 +367,7 @@ def _apply(event: Event, data: EventInput) -> None:
     event.attendance_mode = data.attendance_mode
     event.venue = _related(Venue, data.venue_id if data.attendance_mode != AttendanceMode.ONLINE else None)
     event.online_url = data.online_url if data.attendance_mode != AttendanceMode.IN_PERSON else None
+    event.online_url_public = data.online_url_public
     event.capacity = data.capacity
     event.registration_required = data.registration_required
     event.registration_opens_at = data.registration_opens_at
@@ -519,6 +522,7 @@ def duplicate_event(event: Event) -> Event:
         "attendance_mode",
         "venue_id",
         "online_url",
+        "online_url_public",
         "capacity",
         "registration_required",
         "registration_opens_at",

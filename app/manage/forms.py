@@ -136,6 +136,13 @@ class EventForm(BaseForm):
     )
     venue_id = SelectField(_l("Luogo"), coerce=optional_int, validators=[Optional()])
     online_url = URLField(_l("Link per collegarsi"), validators=_url_validators())
+    online_url_public = BooleanField(
+        _l("Link visibile a tutti"),
+        description=_l(
+            "Senza questa scelta il link compare solo nella pagina e nelle email di chi ha l'iscrizione "
+            "confermata, non sul sito pubblico, nei calendari pubblici e nei dati aperti."
+        ),
+    )
     capacity = WholeNumberField(
         _l("Posti disponibili"),
         validators=[
@@ -248,6 +255,7 @@ class EventForm(BaseForm):
             attendance_mode=self.attendance_mode.data,
             venue_id=self.venue_id.data,
             online_url=self.online_url.data or None,
+            online_url_public=self.online_url_public.data,
             capacity=self.capacity.data,
             registration_required=self.registration_required.data,
             registration_moderated=self.registration_moderated.data,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -279,12 +281,19 @@ def check_in(event_id: int):
     people = list(
         db.session.scalars(services.registrations_query(event.id, status=RegistrationStatus.CONFIRMED, sort="cognome"))
     )
+    names = Counter(_name_key(p) for p in people)
     return render_template(
         "manage/check_in.html",
         event=event,
         people=people,
         present=sum(1 for p in people if p.checked_in_at),
+        # Two people with the same name look alike at the desk: they also show their address.
+        homonyms={p.id for p in people if names[_name_key(p)] > 1},
     )
+
+
+def _name_key(registration: Registration) -> str:
+    return " ".join(f"{registration.first_name} {registration.last_name}".casefold().split())
 
 
 # -- questions ----------------------------------------------------------------------------

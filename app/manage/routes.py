@@ -29,6 +29,7 @@ from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.manage import forms
 from app.registrations import services as registrations
+from app.registrations.queries import waiting_counts
 from app.text import slugify
 
 bp = Blueprint("manage", __name__)
@@ -97,6 +98,7 @@ def dashboard():
         "manage/dashboard.html",
         pagination=pagination,
         counts=services.event_overview_counts(),
+        waiting=waiting_counts([event.id for event in pagination.items]),
         status=status,
         q=q,
         types=types,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -23,16 +24,28 @@ def guard_formula(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
-def _when(value) -> str:
-    return value.astimezone(ROME).strftime("%d/%m/%Y %H:%M") if value else ""
+#: How a date and time reads in a spreadsheet cell, in Rome time.
+XLSX_DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+
+
+def _text(cell: str | datetime | None) -> str:
+    if isinstance(cell, datetime):
+        return cell.astimezone(ROME).strftime("%d/%m/%Y %H:%M")
+    return cell or ""
+
+
+def _local(moment: datetime) -> datetime:
+    """Excel has no time zones: a cell holds Rome's wall-clock time."""
+    return moment.astimezone(ROME).replace(tzinfo=None)
 
 
 def _answer(question: Question, value: str | None) -> str:
     return answer_label(question, value) if value else ""
 
 
-def rows(registrations: list[Registration], questions: list[Question]) -> tuple[list[str], list[list[str]]]:
-    """Header and rows: every field, every answer, every date, as text."""
+def rows(registrations: list[Registration], questions: list[Question]) -> tuple[list[str], list[list]]:
+    """Header and rows: every field and every answer as text, every date as an aware datetime
+    (or None), for each format to write as it should."""
     header = [
         _("Cognome"),
         _("Nome"),
@@ -61,11 +74,11 @@ def rows(registrations: list[Registration], questions: list[Question]) -> tuple[
                 r.organization,
                 str(ROLE_LABELS.get(r.role, r.role)),
                 str(REGISTRATION_STATUS_LABELS.get(r.status, r.status)),
-                _when(r.created_at),
-                _when(r.confirmed_at),
-                _when(r.waitlisted_at),
-                _when(r.cancelled_at),
-                _when(r.checked_in_at),
+                r.created_at,
+                r.confirmed_at,
+                r.waitlisted_at,
+                r.cancelled_at,
+                r.checked_in_at,
                 _("organizzatore") if r.source == "organizer" else _("online"),
                 r.locale,
                 r.consent_version,
@@ -82,7 +95,7 @@ def to_csv(registrations: list[Registration], questions: list[Question]) -> byte
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow([guard_formula(cell) for cell in header])
     for row in body:
-        writer.writerow([guard_formula(cell) for cell in row])
+        writer.writerow([guard_formula(_text(cell)) for cell in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -93,18 +106,23 @@ def to_xlsx(registrations: list[Registration], questions: list[Question], title:
     sheet.title = _("Iscritti")[:31]
     sheet.append(header)
     for row in body:
-        sheet.append(row)
-    # openpyxl stores any string starting with "=" as a formula: force every cell to text.
+        sheet.append([_local(cell) if isinstance(cell, datetime) else cell for cell in row])
     for line in sheet.iter_rows():
         for cell in line:
             if isinstance(cell.value, str):
+                # openpyxl stores any string starting with "=" as a formula: force text.
                 cell.data_type = "s"
+            elif isinstance(cell.value, datetime):
+                # A real date, so Excel sorts and filters by it, shown the Italian way.
+                cell.number_format = XLSX_DATETIME_FORMAT
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     for index, column in enumerate(sheet.columns, start=1):
-        width = max((len(str(c.value or "")) for c in column), default=10)
+        width = max(
+            (len(_text(c.value) if isinstance(c.value, datetime) else str(c.value or "")) for c in column), default=10
+        )
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 10), 50)
     workbook.properties.title = title[:200]
     buffer = io.BytesIO()

@@ -46,3 +46,18 @@ def promoted_if_cancelled(registration: Registration) -> list[Registration]:
             return []
         query = query.limit(free)
     return list(db.session.scalars(query))
+
+
+def waiting_counts(event_ids: list[int]) -> dict[int, dict[str, int]]:
+    """For a page of events, in one query: {event id: {"waitlisted": n, "pending": n}}, for the
+    people who wait for a seat or for approval (events where nobody waits are left out)."""
+    waiting = (RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING)
+    rows = db.session.execute(
+        select(Registration.event_id, Registration.status, func.count())
+        .where(Registration.event_id.in_(event_ids), Registration.status.in_(waiting))
+        .group_by(Registration.event_id, Registration.status)
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for event_id, status, count in rows:
+        counts.setdefault(event_id, {"waitlisted": 0, "pending": 0})[str(status)] = count
+    return counts

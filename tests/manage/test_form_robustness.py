@@ -178,7 +178,7 @@ def _valid_data(endpoint: str, kind: str | None, world: dict, venue) -> dict:
             f"q_{world['question']}": "In presenza",
         }
     if endpoint == "manage_mail.event_messages":
-        return {"audience": "all", "subject": "Materiali", "body": "Le slide sono online."}
+        return {"audience": "all", "subject": "Materiali", "body": "Le slide.", "invia": "1", "destinatari": "2"}
     if endpoint in ("manage_registrations.questions", "manage_registrations.question_edit"):
         return {"label": "Allergie?", "kind": "text"}
     return {

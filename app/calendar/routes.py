@@ -149,7 +149,7 @@ def personal_feed(token: str):
     feed = services.Feed(
         key=f"personale-{personal.id}-{personal.token}",
         name=f"I miei eventi – {_org_name()}",
-        description="Gli eventi a cui sei iscritto.",
+        description="Gli eventi delle iscrizioni fatte con questo indirizzo email.",
         email=personal.email,
     )
     response = serve_feed(feed, "i-miei-eventi.ics", PRIVATE_CACHE)

@@ -168,7 +168,7 @@ def reissue(token: str):
     new_token = services.reissue_token(registration)
     flash(
         _(
-            "Ecco il nuovo link: il precedente non funziona più. Te lo inviamo anche per email. Salvalo tra i preferiti."
+            "Ecco il nuovo link: il precedente non funziona più. Arriva anche per email; conviene salvarlo tra i preferiti."
         ),
         "success",
     )

@@ -26,8 +26,8 @@ INFORMAL = re.compile(
     r"|iscriviti|iscriverti|iscrivi|scegli|scrivi|correggi|rispondi|chiedi|salvalo|creane)\b",
     re.IGNORECASE,
 )
-#: The generic masculine for a person: "confermato", "iscritto", "benvenuto", "Caro".
-MASCULINE = re.compile(r"\b(benvenut[oaie]|car[oa]|iscritt[oi]|confermat[oi])\b", re.IGNORECASE)
+#: The generic masculine for people: "confermato", "iscritto", "benvenuto", "Caro", "gli amministratori".
+MASCULINE = re.compile(r"\b(benvenut[oaie]|car[oa]|iscritt[oi]|confermat[oi]|amministratori)\b", re.IGNORECASE)
 
 #: Sources of the texts participants read: public pages, their forms and messages, the emails.
 PARTICIPANT_SOURCES = [

@@ -67,6 +67,7 @@ def register_input_checks(app: Flask) -> None:
     from app import inputs
 
     app.before_request(inputs.refuse_or_strip_control_characters)
+    app.before_request(inputs.drop_invalid_page_numbers)
 
 
 def register_extensions(app: Flask) -> None:

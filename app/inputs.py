@@ -74,6 +74,27 @@ def month_arg(name: str = "month") -> str | None:
     return f"{year:04d}-{month:02d}"
 
 
+#: Read from the query string by Flask-SQLAlchemy's paginate() when a view passes no value.
+_PAGINATION = ("page", "per_page")
+
+
+def drop_invalid_page_numbers() -> None:
+    """paginate() reads `page` and `per_page` with int() and no upper bound, so "²" or twenty
+    digits would reach the database: a value that is not 1…MAX_PAGE in ASCII digits is dropped
+    here, and every list, whoever paginates it, shows its first page. The API reads its page
+    itself and answers 400, which tells a client more than a silent first page."""
+    if request.blueprint == "api" or not any(name in request.args for name in _PAGINATION):
+        return
+    items = list(request.args.items(multi=True))
+    kept = [
+        (key, value)
+        for key, value in items
+        if key not in _PAGINATION or (_NUMBER.fullmatch(value) and 1 <= int(value) <= MAX_PAGE)
+    ]
+    if len(kept) != len(items):
+        request.args = ImmutableMultiDict(kept)
+
+
 # -- control characters ---------------------------------------------------------------------
 
 

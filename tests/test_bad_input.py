@@ -233,3 +233,10 @@ def test_chunked_public_form_body_under_the_limit_is_read_whole(client, organize
     body = f"email=staff%40anci.example&password={ORGANIZER_PASSWORD}&csrf_token={token}".encode()
     response = _chunked_post(client, "/accedi", body + b"&padding=" + b"p" * (60 * 1024))
     assert response.status_code == 303
+
+
+@pytest.mark.parametrize("path", ["/gestione/", "/gestione/posta", "/gestione/eventi/{event_id}/iscritti"])
+@pytest.mark.parametrize("page", [TWENTY_DIGITS, "368934881474191034"])
+def test_lists_paginated_from_the_query_string_show_the_first_page(logged_in, make_event, path, page):
+    event = make_event()
+    assert logged_in.get(path.format(event_id=event.id), query_string={"page": page}).status_code == 200

@@ -53,7 +53,8 @@ def register_request_limits(app: Flask) -> None:
         if request.blueprint in SMALL_FORM_BLUEPRINTS:
             request.max_content_length = SMALL_FORM_BYTES
         limit = request.max_content_length
-        if request.content_length is None and limit is not None and "wsgi.input_terminated" in request.environ:
+        chunked = request.content_length is None and "wsgi.input_terminated" in request.environ
+        if chunked and limit is not None and request.method in ("POST", "PUT", "PATCH", "DELETE"):
             # A chunked body has no Content-Length to refuse up front, and Werkzeug reads it only
             # up to the limit, silently dropping the rest: read it now, and refuse it (413) if
             # anything is left once the limit is reached. The form is parsed from this copy.

@@ -60,31 +60,11 @@ class EventFilters:
     comune: str | None = None
     q: str | None = None
 
-    @classmethod
-    def from_args(cls, args) -> EventFilters:
-        def clean(name: str, limit: int = 120) -> str | None:
-            value = (args.get(name) or "").strip()
-            return value[:limit] or None
-
-        return cls(
-            type=clean("type", 40),
-            series=clean("series"),
-            theme=clean("theme"),
-            month=clean("month", 7),
-            comune=clean("comune"),
-            q=clean("q", 200),
-        )
-
     def month_range(self) -> tuple[datetime, datetime] | None:
-        """The month filter as UTC bounds, or None when absent or malformed."""
+        """The month filter (already checked by app.inputs.month_arg) as UTC bounds."""
         if not self.month:
             return None
-        try:
-            year, month = (int(part) for part in self.month.split("-"))
-            if not (1 <= month <= 12 and 1900 <= year <= 9999):
-                return None
-        except ValueError:
-            return None
+        year, month = (int(part) for part in self.month.split("-"))
         return month_bounds(year, month)
 
     def as_args(self) -> dict[str, str]:

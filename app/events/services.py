@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -28,10 +29,11 @@ from app.events.models import (
     Venue,
 )
 from app.extensions import db
+from app.formatting import event_when
 from app.i18n import gettext, ngettext
 from app.i18n import lazy_gettext as _l
+from app.inputs import MAX_YEAR, MIN_YEAR
 from app.notifications import services as notifications
-from app.presentation import event_when
 from app.registrations.services import copy_questions, fill_seats, lock_event
 from app.text import sanitize_html, slugify
 from app.timeutil import ROME, month_bounds, utcnow
@@ -61,10 +63,14 @@ class EventFilters:
     q: str | None = None
 
     def month_range(self) -> tuple[datetime, datetime] | None:
-        """The month filter (already checked by app.inputs.month_arg) as UTC bounds."""
-        if not self.month:
+        """The month filter as UTC bounds, or None when absent or malformed (the same bounds as
+        app.inputs.month_arg, which reads it from the query string)."""
+        match = re.fullmatch(r"(\d{4})-(\d{2})", self.month or "")
+        if not match:
             return None
-        year, month = (int(part) for part in self.month.split("-"))
+        year, month = int(match[1]), int(match[2])
+        if not (MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12):
+            return None
         return month_bounds(year, month)
 
     def as_args(self) -> dict[str, str]:

@@ -17,7 +17,7 @@ from app.i18n import lazy_gettext as _l
 from app.i18n import ngettext
 from app.notifications import services
 from app.notifications.models import Broadcast, OutboxMessage, OutboxStatus
-from app.presentation import REGISTRATION_STATUS_LABELS
+from app.registrations.labels import REGISTRATION_STATUS_LABELS
 
 bp = Blueprint("manage_mail", __name__)
 

@@ -22,9 +22,9 @@ from app.calendar.ical import host_of, invitation
 from app.calendar.services import feed_page_token, organizer_identity, personal_feed_for
 from app.events.models import Event, EventSession, EventStatus
 from app.extensions import db
+from app.formatting import long_datetime
 from app.i18n import lazy_gettext as _l
 from app.notifications.models import Broadcast, OutboxMessage, OutboxStatus
-from app.presentation import long_datetime
 from app.registrations.models import ACTIVE_STATUSES, Activity, ActivityKind, Registration, RegistrationStatus
 from app.registrations.queries import waitlist_position
 from app.text import one_line

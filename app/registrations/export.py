@@ -11,7 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from app.i18n import gettext as _
-from app.presentation import REGISTRATION_STATUS_LABELS, ROLE_LABELS, answer_label
+from app.registrations.labels import REGISTRATION_STATUS_LABELS, ROLE_LABELS, answer_label
 from app.registrations.models import Question, Registration
 from app.timeutil import ROME
 

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from app.forms import BaseForm
 from app.i18n import lazy_gettext as _l
-from app.presentation import ROLE_LABELS
+from app.registrations.labels import ROLE_LABELS
 from app.registrations.models import ParticipantRole, Question, QuestionKind
 from app.registrations.services import ParticipantInput, QuestionInput, RegistrationError, normalize_email
 

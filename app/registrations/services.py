@@ -17,10 +17,10 @@ from sqlalchemy.orm import selectinload
 
 from app.events.models import Event, EventStatus
 from app.extensions import db
+from app.formatting import long_datetime
 from app.i18n import lazy_gettext as _l
 from app.locks import take_sqlite_write_lock
 from app.notifications import services as notifications
-from app.presentation import long_datetime
 from app.registrations.models import (
     ACTIVE_STATUSES,
     Activity,

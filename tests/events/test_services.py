@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from app.events import services
 from app.events.models import Event, EventSession, EventStatus, EventType, Organization, Series
 from app.extensions import db
-from app.presentation import date_range, event_when, long_datetime
+from app.formatting import date_range, event_when, long_datetime
 from app.timeutil import rome_datetime, today_rome
 
 

@@ -1,0 +1,52 @@
+"""How registrations, roles and their history are named in pages, messages and exports."""
+
+from __future__ import annotations
+
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext
+from app.registrations.models import ActivityKind, Actor, ParticipantRole, QuestionKind, RegistrationStatus
+
+REGISTRATION_STATUS_LABELS = {
+    RegistrationStatus.CONFIRMED: lazy_gettext("Iscrizione confermata"),
+    RegistrationStatus.WAITLISTED: lazy_gettext("In lista d'attesa"),
+    RegistrationStatus.PENDING: lazy_gettext("In attesa di approvazione"),
+    RegistrationStatus.CANCELLED: lazy_gettext("Iscrizione annullata"),
+    RegistrationStatus.REJECTED: lazy_gettext("Richiesta non accolta"),
+}
+
+ROLE_LABELS = {
+    ParticipantRole.MAYOR: lazy_gettext("Sindaco/Sindaca"),
+    ParticipantRole.ALDERMAN: lazy_gettext("Assessore/Assessora"),
+    ParticipantRole.COUNCILLOR: lazy_gettext("Consigliere/Consigliera"),
+    ParticipantRole.SECRETARY: lazy_gettext("Segretario/Segretaria comunale"),
+    ParticipantRole.STAFF: lazy_gettext("Funzionario/Funzionaria o dipendente"),
+    ParticipantRole.OTHER: lazy_gettext("Altro"),
+}
+
+ACTIVITY_LABELS = {
+    ActivityKind.CONFIRMED: lazy_gettext("iscrizione confermata"),
+    ActivityKind.WAITLISTED: lazy_gettext("in lista d'attesa"),
+    ActivityKind.PENDING: lazy_gettext("richiesta in attesa di approvazione"),
+    ActivityKind.APPROVED: lazy_gettext("approvata"),
+    ActivityKind.REJECTED: lazy_gettext("respinta"),
+    ActivityKind.PROMOTED: lazy_gettext("confermata dalla lista d'attesa"),
+    ActivityKind.CANCELLED: lazy_gettext("annullata"),
+    ActivityKind.UPDATED: lazy_gettext("dati modificati"),
+    ActivityKind.LINK_REQUESTED: lazy_gettext("link personale inviato di nuovo"),
+    ActivityKind.CHECKED_IN: lazy_gettext("presente all'evento"),
+}
+
+ACTOR_LABELS = {
+    Actor.PARTICIPANT: lazy_gettext("dalla persona iscritta"),
+    Actor.ORGANIZER: lazy_gettext("dall'organizzazione"),
+    Actor.SYSTEM: lazy_gettext("automaticamente"),
+}
+
+
+def answer_label(question, value: str | None) -> str:
+    """An answer as people read it: 'Sì' rather than 'si', a dash when there is none."""
+    if not value:
+        return "—"
+    if question.kind == QuestionKind.YES_NO:
+        return _("Sì") if value == "si" else _("No")
+    return value

@@ -6,7 +6,7 @@ import uuid
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import CheckConstraint, create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
@@ -90,3 +90,39 @@ def test_upgrade_keeps_existing_rows_that_others_reference(empty_database_url):
             kept = conn.execute(text("SELECT e.title, v.name FROM events e JOIN venues v ON v.id = e.venue_id")).all()
         db.engine.dispose()
     assert [tuple(row) for row in kept] == [("Incontro", "Palazzo Lascaris")]
+
+
+def test_upgrade_gives_lessons_to_the_existing_course_type_only(empty_database_url):
+    """Before 0008 the slug 'corso' made a type's sessions lessons; the column takes over from it."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="0007")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO event_types (slug, label, color, requires_registration, position, reminder_offsets,"
+                    " updated_at) VALUES ('seminario', 'Seminario', '#123456', true, 9, '1g', '2026-11-01 00:00:00+00')"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            flags = dict(conn.execute(text("SELECT slug, has_lessons FROM event_types")).tuples().all())
+        db.engine.dispose()
+    assert {slug: bool(flag) for slug, flag in flags.items()} == {
+        "consulta": False,
+        "incontro": False,
+        "mostra": False,
+        "corso": True,
+        "seminario": False,
+    }
+
+
+def test_downgrade_from_0008_drops_has_lessons(empty_database_url):
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade()
+        upgraded = {column["name"] for column in inspect(db.engine).get_columns("event_types")}
+        downgrade(revision="0007")
+        downgraded = {column["name"] for column in inspect(db.engine).get_columns("event_types")}
+        db.engine.dispose()
+    assert upgraded - downgraded == {"has_lessons"}

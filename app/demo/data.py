@@ -28,17 +28,18 @@ DEMO_ORGANIZER_EMAIL = "organizzatore@example.org"
 DEMO_ORGANIZER_PASSWORD = "incontri-demo"
 
 EVENT_TYPES = [
-    # slug, label, colour, requires registration, default capacity, reminders (a course's: before each lesson)
-    ("consulta", "Riunione della Consulta", "#004d99", True, 40, "7g, 1g"),
-    ("incontro", "Incontro", "#00734d", True, 80, "7g, 1g"),
-    ("mostra", "Mostra", "#8a1c4a", False, None, ""),
-    ("corso", "Percorso formativo", "#a64b00", True, 25, "1g"),
+    # slug, label, colour, requires registration, default capacity, reminders (a course's: before each lesson),
+    # has lessons
+    ("consulta", "Riunione della Consulta", "#004d99", True, 40, "7g, 1g", False),
+    ("incontro", "Incontro", "#00734d", True, 80, "7g, 1g", False),
+    ("mostra", "Mostra", "#8a1c4a", False, None, "", False),
+    ("corso", "Percorso formativo", "#a64b00", True, 25, "1g", True),
 ]
 
 
 def seed_event_types() -> None:
     """The four types the association works with; they are data and can be extended."""
-    for position, (slug, label, color, requires, capacity, reminders) in enumerate(EVENT_TYPES):
+    for position, (slug, label, color, requires, capacity, reminders, lessons) in enumerate(EVENT_TYPES):
         if db.session.scalar(select(EventType).where(EventType.slug == slug)) is None:
             db.session.add(
                 EventType(
@@ -49,6 +50,7 @@ def seed_event_types() -> None:
                     default_capacity=capacity,
                     position=position,
                     reminder_offsets=reminders,
+                    has_lessons=lessons,
                 )
             )
     db.session.commit()

@@ -44,10 +44,6 @@ class OrganizationRole(enum.StrEnum):
     PARTNER = "partner"
 
 
-#: Types whose programme items are separate appointments (the lessons of a course): each is
-#: its own calendar entry and gets its own reminders.
-LESSON_TYPES = {"corso"}
-
 #: Statuses the public may see; drafts are invisible (404).
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED, EventStatus.POSTPONED)
 
@@ -70,6 +66,11 @@ class EventType(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     #: When reminders go out before an event (or, for courses, before each lesson): "7g, 1g".
     reminder_offsets: Mapped[str] = mapped_column(String(100), default="7g, 1g")
+    #: Whether the programme items of its events are lessons, appointments of their own (a
+    #: course): each lesson is its own calendar entry, gets its own reminders and invitation,
+    #: and the programme is headed "Lezioni". Otherwise the sessions are one event's programme.
+    #: A column, not the slug, so that renaming the type keeps what it does.
+    has_lessons: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: Calendar feeds compare this to decide whether they changed.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -352,7 +353,7 @@ class Event(db.Model):
     @property
     def lessons(self) -> list[EventSession]:
         """The sessions that are appointments of their own (a course's lessons), else []."""
-        return self.sessions if self.type.slug in LESSON_TYPES else []
+        return self.sessions if self.type.has_lessons else []
 
     @property
     def seats_left(self) -> int | None:

@@ -384,6 +384,13 @@ class EventTypeForm(BaseForm):
         filters=[lambda value: value or ""],
         description=_l("Quanto prima dell'inizio scrivere agli iscritti, ad esempio «7g, 1g». Vuoto: nessuno."),
     )
+    has_lessons = BooleanField(
+        _l("Ha lezioni (percorso formativo)"),
+        description=_l(
+            "Ogni voce del programma è una lezione: un appuntamento a sé nei calendari, con i propri "
+            "promemoria e il proprio invito. Altrimenti le voci sono il programma di un unico evento."
+        ),
+    )
 
 
 class SpeakerForm(BaseForm):

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import current_app, url_for
 
 
 def absolute_url(endpoint: str, **values) -> str:
     """The public address of an endpoint, built on BASE_URL (the proxy in front may rewrite Host)."""
     return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+
+
+def host_of(base_url: str) -> str:
+    """The host name of a base URL, for UIDs and Message-IDs."""
+    return urlsplit(base_url).hostname or "localhost"

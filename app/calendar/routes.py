@@ -12,11 +12,12 @@ from flask import Blueprint, Response, abort, current_app, request
 from sqlalchemy import select
 
 from app.calendar import services
-from app.calendar.ical import build_calendar, event_components, host_of
+from app.events.ical import build_calendar, event_components, organizer_identity
 from app.events.models import EventType, Series
 from app.events.services import get_public_event, load_programme
 from app.extensions import db
-from app.urls import absolute_url
+from app.registrations.feeds import get_personal_feed
+from app.urls import absolute_url, host_of
 
 bp = Blueprint("calendar", __name__)
 
@@ -75,7 +76,7 @@ def ics_response(entry: Rendered, filename: str, cache_control: str = PUBLIC_CAC
 def _render(feed: services.Feed, state: services.FeedState) -> Rendered:
     events = services.feed_events(feed)
     host = host_of(current_app.config["BASE_URL"])
-    organizer = services.organizer_identity()
+    organizer = organizer_identity()
     components = [
         c
         for e in events
@@ -143,7 +144,7 @@ def series_feed(slug: str):
 
 @bp.get("/iscrizioni/<token>/calendario.ics")
 def personal_feed(token: str):
-    personal = services.get_personal_feed(token)
+    personal = get_personal_feed(token)
     if personal is None:
         abort(404)
     feed = services.Feed(
@@ -168,7 +169,7 @@ def event_ics(slug: str):
     host = host_of(current_app.config["BASE_URL"])
     calendar = build_calendar(
         event_components(
-            event, absolute_url("events.event_detail", slug=event.slug), host, services.organizer_identity()
+            event, absolute_url("events.event_detail", slug=event.slug), host, organizer_identity()
         ),
         name=event.title,
     )

@@ -6,14 +6,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from email.utils import parseaddr
 
-from flask import current_app
 from sqlalchemy import Select, and_, func, or_, select, union_all
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from app.calendar.models import PersonalFeed
 from app.events.models import (
     Event,
     EventOrganization,
@@ -26,9 +22,8 @@ from app.events.models import (
     Venue,
 )
 from app.extensions import db
-from app.registrations.models import ACTIVE_STATUSES, Registration, new_token
-from app.signing import sign, unsign
-from app.timeutil import rome_datetime, today_rome, utcnow
+from app.registrations.models import ACTIVE_STATUSES, Registration
+from app.timeutil import rome_datetime, today_rome
 
 #: Feeds hold what is coming and what happened in the last weeks.
 PAST_DAYS = 60
@@ -48,12 +43,6 @@ class Feed:
     series_id: int | None = None
     email: str | None = None
     color: str | None = None
-
-
-def organizer_identity() -> tuple[str, str]:
-    """ORGANIZER of calendar entries: the association's name and its sending address."""
-    config = current_app.config
-    return config["ORGANIZATION_NAME"], parseaddr(config["MAIL_DEFAULT_SENDER"])[1]
 
 
 def window_start() -> tuple[datetime, datetime]:
@@ -141,58 +130,3 @@ def feed_state(feed: Feed) -> FeedState:
     version = hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()[:32]
     moments = [m for m in (events[1], sessions[1], reference, registrations[1], midnight) if m is not None]
     return FeedState(version, max(moments))
-
-
-# -- personal feeds --------------------------------------------------------------------------
-
-
-def personal_feed_for(email: str) -> PersonalFeed:
-    """The feed of everything this address is registered for, created the first time it is asked."""
-    feed = db.session.scalar(select(PersonalFeed).where(PersonalFeed.email == email))
-    if feed is None:
-        feed = PersonalFeed(email=email, token=new_token(), issued_at=utcnow())
-        db.session.add(feed)
-        try:
-            db.session.commit()
-        except IntegrityError:  # created meanwhile by a concurrent request
-            db.session.rollback()
-            feed = db.session.scalar(select(PersonalFeed).where(PersonalFeed.email == email))
-    return feed
-
-
-def revoke_personal_feed(feed: PersonalFeed) -> PersonalFeed:
-    feed.token = new_token()
-    feed.issued_at = utcnow()
-    db.session.commit()
-    return feed
-
-
-#: Salt of the signed links that open a personal feed's page (app.signing).
-FEED_PAGE = "personal-feed"
-
-
-def feed_page_token(feed: PersonalFeed) -> str:
-    """The signed key to the page that shows a personal feed's address and replaces it. It is
-    sent only by email, to the feed's own address, and stops working once the feed's address is
-    replaced: whoever opens it has proved they read that mailbox."""
-    return sign(FEED_PAGE, {"f": feed.id, "k": _digest(feed.token)})
-
-
-def feed_from_page_token(token: str) -> PersonalFeed | None:
-    payload = unsign(FEED_PAGE, token)
-    if payload is None or not isinstance(payload.get("f"), int):
-        return None
-    feed = db.session.get(PersonalFeed, payload["f"])
-    if feed is None or payload.get("k") != _digest(feed.token):
-        return None
-    return feed
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()[:24]
-
-
-def get_personal_feed(token: str) -> PersonalFeed | None:
-    if not token or len(token) > 64:
-        return None
-    return db.session.scalar(select(PersonalFeed).where(PersonalFeed.token == token))

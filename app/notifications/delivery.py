@@ -28,12 +28,12 @@ from email_validator import validate_email
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
-from app.calendar.ical import host_of
 from app.extensions import db, mail
 from app.locks import is_sqlite, take_sqlite_write_lock
 from app.notifications.models import OutboxMessage, OutboxStatus
 from app.text import one_line
 from app.timeutil import utcnow
+from app.urls import host_of
 
 log = logging.getLogger(__name__)
 

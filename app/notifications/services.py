@@ -18,18 +18,18 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from app.calendar.ical import host_of, invitation
-from app.calendar.services import feed_page_token, organizer_identity, personal_feed_for
+from app.events.ical import invitation, organizer_identity
 from app.events.models import Event, EventSession, EventStatus
 from app.extensions import db
 from app.formatting import long_datetime
 from app.i18n import lazy_gettext as _l
 from app.notifications.models import Broadcast, OutboxMessage, OutboxStatus
+from app.registrations.feeds import feed_page_token, personal_feed_for
 from app.registrations.models import ACTIVE_STATUSES, Activity, ActivityKind, Registration, RegistrationStatus
 from app.registrations.queries import waitlist_position
 from app.text import one_line
 from app.timeutil import utcnow
-from app.urls import absolute_url
+from app.urls import absolute_url, host_of
 
 # -- reminder offsets ------------------------------------------------------------------------
 

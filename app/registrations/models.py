@@ -209,3 +209,17 @@ class Activity(db.Model):
         CheckConstraint(_in("kind", ActivityKind), name="kind_known"),
         CheckConstraint(_in("actor", Actor), name="actor_known"),
     )
+
+
+class PersonalFeed(db.Model):
+    """The key to the feed of every event one email address is registered for.
+
+    Revoking it gives a new token: the old address stops working at once."""
+
+    __tablename__ = "personal_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    #: When the current token was issued.
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
-from app.calendar import services as calendar
 from app.comuni import comuni_names
 from app.errors import MESSAGES
 from app.events.services import get_public_event, load_programme
@@ -13,7 +12,7 @@ from app.extensions import limiter
 from app.forms import ConfirmForm
 from app.i18n import gettext as _
 from app.notifications import services as notifications
-from app.registrations import services
+from app.registrations import feeds, services
 from app.registrations.forms import participant_form_class
 from app.registrations.models import Actor, Registration
 
@@ -196,7 +195,7 @@ def send_feed_link(token: str):
 
 
 def _feed_or_404(token: str):
-    feed = calendar.feed_from_page_token(token)
+    feed = feeds.feed_from_page_token(token)
     if feed is None:
         abort(404)
     return feed
@@ -215,12 +214,12 @@ def replace_personal_calendar(token: str):
     feed = _feed_or_404(token)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    calendar.revoke_personal_feed(feed)
+    feeds.revoke_personal_feed(feed)
     flash(
         _("Nuovo indirizzo creato: il vecchio non funziona più. Il calendario va aggiunto di nuovo con quello nuovo."),
         "success",
     )
-    return redirect(url_for("registrations.personal_calendar", token=calendar.feed_page_token(feed)), code=303)
+    return redirect(url_for("registrations.personal_calendar", token=feeds.feed_page_token(feed)), code=303)
 
 
 @bp.route("/conferma-email/<token>", methods=["GET", "POST"])

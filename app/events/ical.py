@@ -1,4 +1,5 @@
-"""Building iCalendar data that calendar clients keep right: stable UIDs, SEQUENCE, VTIMEZONE.
+"""Events as iCalendar entries that calendar clients keep right: stable UIDs, SEQUENCE,
+VTIMEZONE; for the feeds and for the invitations participants receive.
 
 Nothing here depends on the request time, so the same data always gives the same bytes.
 """
@@ -6,17 +7,18 @@ Nothing here depends on the request time, so the same data always gives the same
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from email.utils import parseaddr
 from functools import cache
-from urllib.parse import urlsplit
 
 import webcolors
+from flask import current_app
 from icalendar import Calendar, vCalAddress, vDuration, vText
 from icalendar import Event as VEvent
 
-from app.calendar.timezones import vtimezone
 from app.events.models import Event, EventSession, EventStatus, Venue
 from app.text import html_to_text
 from app.timeutil import ROME, days
+from app.vtimezone import vtimezone
 
 PRODID = "-//ANCI Piemonte//Incontri//IT"
 #: How often subscribers should poll: often enough for a cancellation to arrive the same day.
@@ -35,8 +37,10 @@ def css_color_name(hex_color: str) -> str:
     return min(sorted(webcolors.names("css3")), key=distance)
 
 
-def host_of(base_url: str) -> str:
-    return urlsplit(base_url).hostname or "localhost"
+def organizer_identity() -> tuple[str, str]:
+    """ORGANIZER of calendar entries: the association's name and its sending address."""
+    config = current_app.config
+    return config["ORGANIZATION_NAME"], parseaddr(config["MAIL_DEFAULT_SENDER"])[1]
 
 
 def event_uid(event: Event, host: str) -> str:

@@ -3,24 +3,18 @@ browser tests. The suite runs on SQLite, or on PostgreSQL when TEST_DATABASE_URL
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
-from datetime import date, time, timedelta
 
 import pytest
 from werkzeug.serving import make_server
 
 from app import create_app
-from app.auth.models import Role
-from app.auth.services import create_user
 from app.demo.data import seed_event_types
-from app.events import services
-from app.events.models import EventType, Venue
 from app.extensions import db, limiter
-from app.timeutil import rome_datetime, today_rome
-
-ORGANIZER_EMAIL = "staff@anci.example"
-ORGANIZER_PASSWORD = "una-password-lunga"
+from tests import factories
+from tests.support.smtp import SmtpServer, free_port, mail_sent_to
 
 
 def pytest_report_header(config):
@@ -75,92 +69,46 @@ def runner(app):
     return app.test_cli_runner()
 
 
-def csrf_token_from(response) -> str:
-    import re
-
-    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', response.get_data(as_text=True))
-    assert match, "no CSRF token in the page"
-    return match.group(1)
-
-
 @pytest.fixture
 def organizer(app):
-    return create_user(ORGANIZER_EMAIL, ORGANIZER_PASSWORD, role=Role.ADMIN, name="Staff")
+    return factories.create_organizer()
 
 
 @pytest.fixture
 def logged_in(client, organizer):
-    page = client.get("/accedi")
-    response = client.post(
-        "/accedi",
-        data={"email": ORGANIZER_EMAIL, "password": ORGANIZER_PASSWORD, "csrf_token": csrf_token_from(page)},
-    )
+    response = factories.log_in(client)
     assert response.status_code == 303
     return client
 
 
 @pytest.fixture
 def venue(app):
-    place = Venue(name="Palazzo Lascaris", address="Via Alfieri 15", comune="Torino", latitude=45.07, longitude=7.68)
-    db.session.add(place)
-    db.session.commit()
-    return place
+    return factories.create_venue()
 
 
 @pytest.fixture
 def make_event(app, venue):
-    """Build an event through the service, published unless said otherwise."""
-
-    def make(
-        title="Incontro di prova",
-        type_slug="incontro",
-        day: date | None = None,
-        start=time(10),
-        end=time(12),
-        status="published",
-        **fields,
-    ):
-        day = day or today_rome() + timedelta(days=10)
-        event_type = db.session.scalar(db.select(EventType).where(EventType.slug == type_slug))
-        fields.setdefault("venue_id", venue.id)
-        event = services.create_event(
-            services.EventInput(
-                title=title,
-                type_id=event_type.id,
-                starts_at=fields.pop("starts_at", rome_datetime(day, start)),
-                ends_at=fields.pop("ends_at", rome_datetime(day, end)),
-                **fields,
-            )
-        )
-        if status == "published":
-            services.publish_event(event)
-        elif status == "cancelled":
-            services.publish_event(event)
-            services.cancel_event(event, "Maltempo")
-        return event
-
-    return make
+    """make_event(title=…, type_slug=…, day=…, status=…, **fields): an event built through the
+    service, published unless said otherwise, at the venue unless fields name another."""
+    return functools.partial(factories.make_event, venue=venue)
 
 
-def add_weekly_lessons(course, count: int, start=time(14), end=time(17)) -> list:
-    """Lessons "Lezione 1…n", one a week from the course's first day; the course's period is
-    widened to hold them, as an organizer sets a course's dates before its lessons."""
-    first = course.first_day
-    course.starts_at = min(course.starts_at, rome_datetime(first, start))
-    course.ends_at = max(course.ends_at, rome_datetime(first + timedelta(days=7 * (count - 1)), end))
-    db.session.commit()
-    lessons = []
-    for n in range(count):
-        day = course.first_day + timedelta(days=7 * n)
-        lessons.append(
-            services.add_session(
-                course,
-                services.SessionInput(
-                    title=f"Lezione {n + 1}", starts_at=rome_datetime(day, start), ends_at=rome_datetime(day, end)
-                ),
-            )
-        )
-    return lessons
+@pytest.fixture
+def smtp(app):
+    """A running SMTP server, with the app pointed at it for the test."""
+    server = SmtpServer()
+    server.start()
+    with mail_sent_to(app, server.port):
+        yield server
+        server.stop()
+
+
+@pytest.fixture
+def smtp_down(app):
+    """The app pointed at a port where nothing listens."""
+    port = free_port()
+    with mail_sent_to(app, port):
+        yield port
 
 
 class LiveServer:
@@ -187,7 +135,7 @@ def live_server(app):
 def pytest_collection_modifyitems(config, items):
     """Tests that read calendars need every reader: skipped, and saying why, where one is
     missing; a usage error in CI (REQUIRE_CALENDAR_READERS), where nothing may be skipped."""
-    from tests.calendar.readers import readers_missing
+    from tests.support.calendar_readers import readers_missing
 
     missing = readers_missing()
     if not missing:
@@ -204,6 +152,6 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def parsed():
     """parsed(body, method=None): the calendar as five independent readers see it."""
-    from tests.calendar.readers import parse_everywhere
+    from tests.support.calendar_readers import parse_everywhere
 
     return parse_everywhere

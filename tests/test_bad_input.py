@@ -21,7 +21,7 @@ from app.notifications.delivery import deliver_due
 from app.notifications.models import OutboxMessage, OutboxStatus
 from app.registrations.models import Registration
 from app.timeutil import today_rome
-from tests.conftest import ORGANIZER_EMAIL, ORGANIZER_PASSWORD, csrf_token_from
+from tests.factories import ORGANIZER_EMAIL, ORGANIZER_PASSWORD, csrf_token_from
 
 TWENTY_DIGITS = "9" * 20
 

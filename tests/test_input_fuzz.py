@@ -29,7 +29,7 @@ from app.notifications.models import OutboxMessage
 from app.registrations import services as registrations
 from app.registrations.models import QuestionKind
 from app.timeutil import rome_datetime, today_rome
-from tests.conftest import csrf_token_from
+from tests.factories import csrf_token_from
 
 #: Examples per route and method; INPUT_FUZZ_EXAMPLES=200 for a longer scan by hand.
 EXAMPLES = int(os.environ.get("INPUT_FUZZ_EXAMPLES", "10"))

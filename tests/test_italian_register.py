@@ -16,7 +16,7 @@ from app.notifications import services as notifications
 from app.registrations import services as registrations
 from app.registrations.models import RegistrationStatus
 from app.timeutil import rome_datetime, utcnow
-from tests.registrations.conftest import CONSENT, participant
+from tests.factories import CONSENT, participant
 
 ROOT = Path(__file__).resolve().parent.parent
 

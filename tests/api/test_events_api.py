@@ -56,7 +56,7 @@ def test_bad_page_is_a_400(client):
 
 def test_event_detail_gives_seats_and_waiting_list_but_no_personal_data(client, make_event):
     from app.registrations import services as registrations
-    from tests.registrations.conftest import CONSENT, participant
+    from tests.factories import CONSENT, participant
 
     event = make_event(capacity=2)
     for n in range(3):

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.auth.models import Role, User
 from app.events.models import Event, EventStatus
 from app.extensions import db
-from tests.conftest import ORGANIZER_EMAIL, ORGANIZER_PASSWORD, csrf_token_from
+from tests.factories import ORGANIZER_EMAIL, ORGANIZER_PASSWORD, csrf_token_from
 
 
 def _login(client, email, password):

@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe.min.js"
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+from tests.support.browser import CHROMIUM, SCREENSHOTS
 
 
 def pytest_collection_modifyitems(config, items):
@@ -59,13 +57,3 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
-
-
-def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:3]]}
-        for v in result["violations"]
-        if v["impact"] in impacts
-    ]

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.demo.data import DEMO_ORGANIZER_EMAIL, DEMO_ORGANIZER_PASSWORD, ensure_demo_organizer
-from tests.browser.conftest import SCREENSHOTS, axe_violations
+from tests.support.browser import SCREENSHOTS, axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -68,7 +68,7 @@ def test_form_errors_are_announced_and_the_pages_are_accessible(page, live_serve
 
 def test_organizer_sees_the_list_chart_and_checks_people_in(page, live_server, make_event):
     from app.registrations import services
-    from tests.registrations.conftest import CONSENT, participant
+    from tests.factories import CONSENT, participant
 
     ensure_demo_organizer()
     event = make_event(title="Percorso formativo: progettazione europea", type_slug="corso", capacity=2)

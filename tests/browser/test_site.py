@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from app.demo.data import DEMO_ORGANIZER_EMAIL, DEMO_ORGANIZER_PASSWORD, ensure_demo_organizer, load_demo
 from app.timeutil import today_rome
-from tests.browser.conftest import axe_violations
+from tests.support.browser import axe_violations
 
 pytestmark = pytest.mark.browser
 

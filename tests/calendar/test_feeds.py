@@ -13,12 +13,8 @@ from app.events.models import Event, Series
 from app.extensions import db
 from app.registrations import services as registrations
 from app.timeutil import rome_datetime, today_rome, utcnow
-from tests.calendar.readers import ROME
-from tests.registrations.conftest import CONSENT, participant
-
-#: The last Sundays of March and October 2027: clocks change at 02:00 / 03:00 in Rome.
-SPRING_FORWARD = date(2027, 3, 28)
-FALL_BACK = date(2027, 10, 31)
+from tests.factories import CONSENT, FALL_BACK, SPRING_FORWARD, participant
+from tests.support.calendar_readers import ROME
 
 
 @pytest.fixture

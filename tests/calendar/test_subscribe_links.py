@@ -6,8 +6,7 @@ import html
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from tests.conftest import csrf_token_from
-from tests.registrations.test_public import post_form
+from tests.factories import csrf_token_from, post_registration_form
 
 
 def links(page: str) -> list[str]:
@@ -44,7 +43,7 @@ def test_the_mailed_personal_calendar_page_offers_the_feed_and_a_new_address(cli
     from app.calendar import services as calendar
 
     event = make_event()
-    url = post_form(client, event).headers["Location"]
+    url = post_registration_form(client, event).headers["Location"]
     registration_page = client.get(url).get_data(as_text=True)
     assert not [h for h in links(registration_page) if h.startswith("webcal://") and "/iscrizioni/" in h]
     feed = calendar.personal_feed_for("giulia.ferrero@comune.pinerolo.to.it")

@@ -14,7 +14,7 @@ import pytest
 
 from app.events import services
 from app.timeutil import rome_datetime, today_rome
-from tests.calendar.test_feeds import SPRING_FORWARD
+from tests.factories import SPRING_FORWARD
 
 BIN = Path(sys.executable).parent
 

@@ -16,8 +16,7 @@ from app.notifications import services as notifications
 from app.notifications.models import OutboxMessage
 from app.registrations import services as registrations
 from app.timeutil import rome_datetime
-from tests.manage.test_events_admin import _event_form_data
-from tests.registrations.conftest import CONSENT, participant
+from tests.factories import CONSENT, event_form_data, participant
 
 LINK = "https://meet.example.org/consulta-riservata"
 SESSION_LINK = "https://meet.example.org/consulta-riservata-sessione"
@@ -131,7 +130,7 @@ def test_the_confirmed_participant_gets_the_link_on_the_page_and_in_every_email(
 
 @pytest.mark.parametrize(("ticked", "public"), [({}, False), ({"online_url_public": "y"}, True)])
 def test_the_organizer_chooses_on_the_event_form(logged_in, venue, ticked, public):
-    data = _event_form_data(
+    data = event_form_data(
         logged_in, venue, title="Riunione riservata", attendance_mode="hybrid", online_url=LINK, **ticked
     )
     assert logged_in.post("/gestione/eventi/nuovo", data=data).status_code == 303

@@ -6,7 +6,7 @@ import pytest
 
 from app.auth.models import Role
 from app.auth.services import create_user
-from tests.conftest import csrf_token_from
+from tests.factories import csrf_token_from
 
 
 def _sample_url(rule) -> str:

@@ -14,8 +14,7 @@ from app.notifications import delivery
 from app.notifications.models import OutboxMessage
 from app.registrations import services as registrations
 from app.text import linkify
-from tests.conftest import ORGANIZER_EMAIL, csrf_token_from
-from tests.registrations.conftest import CONSENT, participant
+from tests.factories import CONSENT, ORGANIZER_EMAIL, csrf_token_from, participant
 
 BODY = (
     "Gentili partecipanti,\n"

@@ -1,38 +1,10 @@
 """Organizers publish events through the forms of /gestione."""
 
 import io
-from datetime import timedelta
 
-from app.events.models import Event, EventSession, EventStatus, EventType, Material, Venue
+from app.events.models import Event, EventSession, EventStatus, Material, Venue
 from app.extensions import db
-from app.timeutil import today_rome
-from tests.conftest import csrf_token_from
-
-
-def _event_form_data(client, venue, **overrides):
-    token = csrf_token_from(client.get("/gestione/eventi/nuovo"))
-    day = today_rome() + timedelta(days=20)
-    incontro = db.session.scalar(db.select(EventType).where(EventType.slug == "incontro"))
-    data = {
-        "csrf_token": token,
-        "title": "3° incontro sui coordinamenti",
-        "type_id": str(incontro.id),
-        "series_id": "",
-        "summary": "Una sintesi",
-        "description": "Testo della descrizione",
-        "start_date": day.isoformat(),
-        "start_time": "15:00",
-        "end_date": day.isoformat(),
-        "end_time": "17:30",
-        "attendance_mode": "in_person",
-        "venue_id": str(venue.id),
-        "online_url": "",
-        "capacity": "80",
-        "registration_required": "y",
-        "themes": "Cooperazione decentrata, Reti territoriali",
-    }
-    data.update(overrides)
-    return data
+from tests.factories import csrf_token_from, event_form_data
 
 
 def _post(client, url, **data):
@@ -42,7 +14,7 @@ def _post(client, url, **data):
 
 def test_organizer_creates_a_draft_and_publishes_it(logged_in, venue):
     client = logged_in
-    response = client.post("/gestione/eventi/nuovo", data=_event_form_data(client, venue))
+    response = client.post("/gestione/eventi/nuovo", data=event_form_data(client, venue))
     assert response.status_code == 303
     event = db.session.scalar(db.select(Event).where(Event.title == "3° incontro sui coordinamenti"))
     assert event.status == EventStatus.DRAFT
@@ -57,7 +29,7 @@ def test_organizer_creates_a_draft_and_publishes_it(logged_in, venue):
 
 def test_errors_are_shown_next_to_fields_and_input_is_kept(logged_in, venue):
     client = logged_in
-    data = _event_form_data(client, venue, title="Titolo da non perdere", end_time="14:00", capacity="-3")
+    data = event_form_data(client, venue, title="Titolo da non perdere", end_time="14:00", capacity="-3")
     response = client.post("/gestione/eventi/nuovo", data=data)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -70,14 +42,14 @@ def test_errors_are_shown_next_to_fields_and_input_is_kept(logged_in, venue):
 
 def test_end_before_start_is_refused_with_a_message(logged_in, venue):
     client = logged_in
-    response = client.post("/gestione/eventi/nuovo", data=_event_form_data(client, venue, end_time="14:00"))
+    response = client.post("/gestione/eventi/nuovo", data=event_form_data(client, venue, end_time="14:00"))
     assert response.status_code == 422
     assert "La fine deve essere successiva all" in response.get_data(as_text=True)
 
 
 def test_hybrid_event_needs_an_online_link(logged_in, venue):
     client = logged_in
-    response = client.post("/gestione/eventi/nuovo", data=_event_form_data(client, venue, attendance_mode="hybrid"))
+    response = client.post("/gestione/eventi/nuovo", data=event_form_data(client, venue, attendance_mode="hybrid"))
     assert response.status_code == 422
     assert "serve il link" in response.get_data(as_text=True)
 

@@ -19,8 +19,7 @@ from app.notifications.models import OutboxMessage
 from app.registrations import services as registrations
 from app.registrations.forms import ParticipantForm, QuestionForm
 from app.timeutil import today_rome
-from tests.conftest import add_weekly_lessons, csrf_token_from
-from tests.registrations.conftest import CONSENT, participant
+from tests.factories import CONSENT, add_weekly_lessons, csrf_token_from, participant
 
 #: Every organizer POST route, by endpoint and the path it is walked at ({…} filled from the world).
 ROUTES = {

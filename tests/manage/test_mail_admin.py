@@ -10,8 +10,7 @@ from app.extensions import db
 from app.notifications import delivery
 from app.notifications.models import OutboxMessage
 from app.registrations import services as registrations
-from tests.conftest import csrf_token_from
-from tests.registrations.conftest import CONSENT, participant
+from tests.factories import CONSENT, csrf_token_from, participant
 
 
 def test_failed_messages_are_listed_first_and_can_be_retried(logged_in, make_event):

@@ -17,7 +17,7 @@ from app.notifications.models import OutboxMessage
 from app.registrations import services
 from app.registrations.models import Registration
 from app.timeutil import ROME
-from tests.registrations.conftest import CONSENT, participant
+from tests.factories import CONSENT, participant
 
 
 def register(event, **fields) -> Registration:

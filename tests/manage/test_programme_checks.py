@@ -14,8 +14,7 @@ from app.events import services
 from app.events.models import Event, EventSession, Speaker
 from app.extensions import db
 from app.timeutil import ROME, rome_datetime, today_rome, utcnow
-from tests.conftest import csrf_token_from
-from tests.manage.test_events_admin import _event_form_data
+from tests.factories import csrf_token_from, event_form_data
 
 
 def _page(response) -> str:
@@ -146,11 +145,11 @@ def test_overlapping_lessons_are_saved_with_a_warning(logged_in, course):
 
 
 def _create(client, venue, **fields):
-    return client.post("/gestione/eventi/nuovo", data=_event_form_data(client, venue, **fields))
+    return client.post("/gestione/eventi/nuovo", data=event_form_data(client, venue, **fields))
 
 
 def _event_day():
-    return today_rome() + timedelta(days=20)  # the day _event_form_data uses, 15:00–17:30
+    return today_rome() + timedelta(days=20)  # the day event_form_data uses, 15:00–17:30
 
 
 def test_registrations_opening_after_the_start_are_refused(logged_in, venue):
@@ -199,7 +198,7 @@ def test_editing_a_past_event_without_moving_it_gives_no_warning(logged_in, make
     event = make_event(day=past)
     url = f"/gestione/eventi/{event.id}/modifica"
     start = event.starts_at.astimezone(ROME)
-    data = _event_form_data(
+    data = event_form_data(
         logged_in,
         venue,
         start_date=past.isoformat(),
@@ -222,7 +221,7 @@ def test_moving_an_event_away_from_its_lessons_warns(logged_in, course, venue):
         ),
     )
     later = course.first_day + timedelta(days=30)
-    data = _event_form_data(logged_in, venue, start_date=later.isoformat(), end_date=later.isoformat())
+    data = event_form_data(logged_in, venue, start_date=later.isoformat(), end_date=later.isoformat())
     data["type_id"] = str(course.type_id)
     response = logged_in.post(f"/gestione/eventi/{course.id}/modifica", data=data)
     assert response.status_code == 303

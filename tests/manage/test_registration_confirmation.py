@@ -12,8 +12,7 @@ from app.extensions import db
 from app.notifications.models import OutboxMessage
 from app.registrations import services
 from app.registrations.models import Registration
-from tests.conftest import csrf_token_from
-from tests.registrations.conftest import CONSENT, participant
+from tests.factories import CONSENT, csrf_token_from, participant
 
 
 def register(event, **fields) -> Registration:

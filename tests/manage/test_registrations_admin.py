@@ -12,8 +12,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.registrations import services
 from app.registrations.models import Registration, Source
-from tests.conftest import csrf_token_from
-from tests.registrations.conftest import CONSENT, participant
+from tests.factories import CONSENT, csrf_token_from, participant
 
 
 def register(event, **fields):

@@ -6,7 +6,7 @@ import html
 
 from app.events.models import EventType
 from app.extensions import db
-from tests.conftest import csrf_token_from
+from tests.factories import csrf_token_from
 
 
 def test_event_type_form_refuses_unreadable_reminders(logged_in):

@@ -20,8 +20,7 @@ from app.notifications.models import OutboxMessage
 from app.registrations import services as registrations
 from app.registrations.models import ActivityKind
 from app.timeutil import rome_datetime, today_rome
-from tests.conftest import add_weekly_lessons
-from tests.registrations.conftest import CONSENT, participant
+from tests.factories import CONSENT, add_weekly_lessons, participant
 
 
 def input_of(event: Event, **changes) -> events.EventInput:

@@ -15,11 +15,9 @@ from app.notifications.models import OutboxMessage
 from app.registrations import services as registrations
 from app.registrations.models import Registration
 from app.timeutil import utcnow
-from tests.calendar.readers import parse_everywhere
-from tests.conftest import add_weekly_lessons
-from tests.notifications.conftest import SmtpServer, attachment, calendar_part
-from tests.registrations.conftest import CONSENT, participant
-from tests.registrations.test_public import post_form
+from tests.factories import CONSENT, add_weekly_lessons, participant, post_registration_form
+from tests.support.calendar_readers import parse_everywhere
+from tests.support.smtp import SmtpServer, attachment, calendar_part
 
 
 def outbox(**filters) -> list[OutboxMessage]:
@@ -50,7 +48,7 @@ def invitation_of(message):
 
 def test_smtp_down_during_registration_then_delivered_exactly_once(client, make_event, smtp_down):
     event = make_event(capacity=10)
-    response = post_form(client, event)
+    response = post_registration_form(client, event)
     assert response.status_code == 303
     page = client.get(response.headers["Location"])
     assert page.status_code == 200 and 'data-status="confirmed"' in page.get_data(as_text=True)
@@ -83,7 +81,7 @@ def test_smtp_down_during_registration_then_delivered_exactly_once(client, make_
 
 def test_confirmation_carries_an_invitation_gmail_and_outlook_understand(client, make_event, smtp):
     event = make_event(title="2° incontro – Esperienze di coordinamenti territoriali", capacity=10)
-    post_form(client, event)
+    post_registration_form(client, event)
     delivery.deliver_due()
     [message] = smtp.inbox.messages
     assert message["Subject"] == f"Iscrizione confermata: {event.title}"
@@ -277,7 +275,7 @@ def test_registering_again_after_cancelling_gets_an_invitation_clients_accept(ma
 
 
 def test_correcting_a_venue_address_updates_invitations_of_its_coming_events(logged_in, make_event, venue, smtp):
-    from tests.conftest import csrf_token_from
+    from tests.factories import csrf_token_from
 
     event = make_event()
     registrations.register(event.id, participant("p@comune.example.it"), CONSENT)

@@ -13,8 +13,7 @@ from app.notifications import services
 from app.notifications.models import OutboxMessage
 from app.registrations import services as registrations
 from app.timeutil import rome_datetime
-from tests.conftest import add_weekly_lessons
-from tests.registrations.conftest import CONSENT, participant
+from tests.factories import CONSENT, add_weekly_lessons, participant
 
 
 def reminders() -> list[OutboxMessage]:

@@ -17,7 +17,7 @@ from app.notifications import services
 from app.notifications.models import Broadcast
 from app.registrations import services as registrations
 from app.timeutil import rome_datetime
-from tests.registrations.conftest import CONSENT, participant
+from tests.factories import CONSENT, participant
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 DAY = date(2026, 12, 10)

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.notifications import services
 from app.notifications.models import OutboxMessage
-from tests.notifications.conftest import SmtpServer
+from tests.support.smtp import SmtpServer
 
 ROOT = Path(__file__).resolve().parents[2]
 FLASK = str(Path(sys.executable).parent / "flask")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 
-from tests.registrations.test_public import post_form
+from tests.factories import post_registration_form
 
 PROMISE = "alla prima persona in lista d'attesa"
 
@@ -16,22 +16,22 @@ def _cancel_page(client, registration_url: str) -> str:
 
 def test_cancel_page_promises_the_seat_only_when_someone_waits(client, make_event):
     event = make_event(capacity=1)
-    holder_url = post_form(client, event, email="a@comune.example.it").headers["Location"]
+    holder_url = post_registration_form(client, event, email="a@comune.example.it").headers["Location"]
     assert PROMISE not in _cancel_page(client, holder_url)
 
-    post_form(client, event, email="b@comune.example.it")  # full: waits
+    post_registration_form(client, event, email="b@comune.example.it")  # full: waits
     assert PROMISE in _cancel_page(client, holder_url)
 
 
 def test_cancel_page_of_an_event_with_seats_to_spare_promises_nothing(client, make_event):
     event = make_event(capacity=30)
-    holder_url = post_form(client, event, email="a@comune.example.it").headers["Location"]
+    holder_url = post_registration_form(client, event, email="a@comune.example.it").headers["Location"]
     assert PROMISE not in _cancel_page(client, holder_url)
 
 
 def test_error_summary_joins_a_sentence_label_and_its_message_without_double_punctuation(client, make_event):
     event = make_event()
-    response = post_form(client, event, privacy_consent=None, first_name="")
+    response = post_registration_form(client, event, privacy_consent=None, first_name="")
     assert response.status_code == 422
     html = htmllib.unescape(response.get_data(as_text=True))
     start = html.index('id="form-errors"')

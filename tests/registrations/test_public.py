@@ -11,23 +11,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.registrations import services
 from app.registrations.models import Registration
-from tests.conftest import csrf_token_from
-
-FORM = {
-    "first_name": "Giulia",
-    "last_name": "Ferrero",
-    "email": "Giulia.Ferrero@Comune.Pinerolo.TO.it",
-    "organization": "Pinerolo",
-    "role": "assessore",
-    "phone": "+39 0121 361111",
-    "privacy_consent": "y",
-}
-
-
-def post_form(client, event, **changes):
-    page = client.get(f"/eventi/{event.slug}/iscrizione")
-    data = {**FORM, "csrf_token": csrf_token_from(page), **changes}
-    return client.post(f"/eventi/{event.slug}/iscrizione", data={k: v for k, v in data.items() if v is not None})
+from tests.factories import REGISTRATION_FORM, csrf_token_from, post_registration_form
 
 
 def count() -> int:
@@ -44,7 +28,7 @@ def test_form_offers_the_comuni_and_the_roles(client, make_event):
 
 def test_registering_redirects_to_the_registration_page(client, make_event):
     event = make_event(capacity=10)
-    response = post_form(client, event)
+    response = post_registration_form(client, event)
     assert response.status_code == 303
     token = re.fullmatch(r"/iscrizioni/([A-Za-z0-9_-]{43})", response.headers["Location"]).group(1)
     registration = services.get_by_token(token)
@@ -61,8 +45,8 @@ def test_registering_redirects_to_the_registration_page(client, make_event):
 
 def test_same_email_again_does_not_duplicate_nor_reveal_the_registration(client, make_event):
     event = make_event()
-    post_form(client, event)
-    response = post_form(client, event, email="giulia.ferrero@comune.pinerolo.to.it", first_name="Altro")
+    post_registration_form(client, event)
+    response = post_registration_form(client, event, email="giulia.ferrero@comune.pinerolo.to.it", first_name="Altro")
     assert response.status_code == 303
     assert response.headers["Location"] == f"/eventi/{event.slug}/iscrizione/gia-iscritto"
     html = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -72,10 +56,10 @@ def test_same_email_again_does_not_duplicate_nor_reveal_the_registration(client,
 
 def test_full_event_puts_people_on_the_waiting_list(client, make_event):
     event = make_event(capacity=1)
-    post_form(client, event, email="uno@comune.example.it")
+    post_registration_form(client, event, email="uno@comune.example.it")
     page = htmllib.unescape(client.get(f"/eventi/{event.slug}").get_data(as_text=True))
     assert "Iscrizione alla lista d'attesa" in page
-    response = post_form(client, event, email="due@comune.example.it")
+    response = post_registration_form(client, event, email="due@comune.example.it")
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'data-status="waitlisted"' in html and "in posizione 1" in html
 
@@ -93,7 +77,7 @@ def test_full_event_puts_people_on_the_waiting_list(client, make_event):
 )
 def test_invalid_fields_get_an_italian_message_and_keep_what_was_typed(client, make_event, changes, message):
     event = make_event()
-    response = post_form(client, event, **changes)
+    response = post_registration_form(client, event, **changes)
     assert response.status_code == 422
     html = htmllib.unescape(response.get_data(as_text=True))
     assert message in html
@@ -104,7 +88,7 @@ def test_invalid_fields_get_an_italian_message_and_keep_what_was_typed(client, m
 def test_script_in_every_field_is_stored_as_text_and_never_rendered_as_markup(client, logged_in, make_event):
     event = make_event()
     script = "<script>alert(1)</script>"
-    response = post_form(
+    response = post_registration_form(
         client,
         event,
         first_name=script,
@@ -129,14 +113,14 @@ def test_script_in_every_field_is_stored_as_text_and_never_rendered_as_markup(cl
 
 def test_honeypot_refuses_bots_without_saving(client, make_event):
     event = make_event()
-    response = post_form(client, event, url="http://spam.example")
+    response = post_registration_form(client, event, url="http://spam.example")
     assert response.status_code == 400
     assert count() == 0
 
 
 def test_missing_csrf_token_is_refused(client, make_event):
     event = make_event()
-    response = client.post(f"/eventi/{event.slug}/iscrizione", data=FORM)
+    response = client.post(f"/eventi/{event.slug}/iscrizione", data=REGISTRATION_FORM)
     assert response.status_code == 400
     assert "Il modulo è scaduto" in response.get_data(as_text=True)
     assert count() == 0
@@ -145,7 +129,7 @@ def test_missing_csrf_token_is_refused(client, make_event):
 def test_a_ten_megabyte_body_is_refused_with_413(client, make_event):
     event = make_event()
     page = client.get(f"/eventi/{event.slug}/iscrizione")
-    data = {**FORM, "csrf_token": csrf_token_from(page), "first_name": "x" * (10 * 1024 * 1024)}
+    data = {**REGISTRATION_FORM, "csrf_token": csrf_token_from(page), "first_name": "x" * (10 * 1024 * 1024)}
     response = client.post(f"/eventi/{event.slug}/iscrizione", data=data)
     assert response.status_code == 413
     assert "troppo grandi" in response.get_data(as_text=True)
@@ -158,7 +142,7 @@ def test_cancelled_and_unknown_events(client, make_event):
     assert page.status_code == 200 and "annullato" in page.get_data(as_text=True)
     assert 'name="first_name"' not in page.get_data(as_text=True)
     token = csrf_token_from(client.get(f"/eventi/{make_event(title='Aperto').slug}/iscrizione"))
-    response = client.post(f"/eventi/{cancelled.slug}/iscrizione", data={**FORM, "csrf_token": token})
+    response = client.post(f"/eventi/{cancelled.slug}/iscrizione", data={**REGISTRATION_FORM, "csrf_token": token})
     assert response.status_code == 409
     assert count() == 0
     assert client.get("/eventi/non-esiste/iscrizione").status_code == 404
@@ -169,7 +153,7 @@ def test_cancelled_and_unknown_events(client, make_event):
 @pytest.mark.parametrize("token", ["x", "A" * 43, "A" * 200, "../../etc/passwd", "%3Cscript%3E"])
 def test_tampered_tokens_are_404(client, make_event, token):
     event = make_event()
-    post_form(client, event)
+    post_registration_form(client, event)
     assert client.get(f"/iscrizioni/{token}").status_code == 404
     assert client.post(f"/iscrizioni/{token}/annulla").status_code in (400, 404)
 
@@ -177,7 +161,7 @@ def test_tampered_tokens_are_404(client, make_event, token):
 def test_repeated_post_neither_duplicates_nor_fails(client, make_event):
     event = make_event()
     page = client.get(f"/eventi/{event.slug}/iscrizione")
-    data = {**FORM, "csrf_token": csrf_token_from(page)}
+    data = {**REGISTRATION_FORM, "csrf_token": csrf_token_from(page)}
     first = client.post(f"/eventi/{event.slug}/iscrizione", data=data)
     second = client.post(f"/eventi/{event.slug}/iscrizione", data=data)
     assert (first.status_code, second.status_code) == (303, 303)
@@ -187,15 +171,15 @@ def test_repeated_post_neither_duplicates_nor_fails(client, make_event):
 def test_rate_limit_answers_429_in_italian(client, make_event, app, monkeypatch):
     event = make_event()
     monkeypatch.setitem(app.config, "REGISTRATION_RATE_LIMIT", "2 per minute")
-    codes = [post_form(client, event, email=f"p{n}@comune.example.it").status_code for n in range(3)]
+    codes = [post_registration_form(client, event, email=f"p{n}@comune.example.it").status_code for n in range(3)]
     assert codes == [303, 303, 429]
     assert count() == 2
 
 
 def test_participant_cancels_with_confirmation_and_the_seat_goes_to_the_waiting_list(client, make_event):
     event = make_event(capacity=1)
-    holder = client.get(post_form(client, event, email="a@comune.example.it").headers["Location"])
-    waiting_url = post_form(client, event, email="b@comune.example.it").headers["Location"]
+    holder = client.get(post_registration_form(client, event, email="a@comune.example.it").headers["Location"])
+    waiting_url = post_registration_form(client, event, email="b@comune.example.it").headers["Location"]
     holder_url = holder.request.path
     confirm = client.get(f"{holder_url}/annulla")
     assert "Il posto passerà alla prima persona in lista d'attesa" in htmllib.unescape(
@@ -212,12 +196,12 @@ def test_participant_cancels_with_confirmation_and_the_seat_goes_to_the_waiting_
 def test_participant_updates_data_and_answers(client, make_event):
     event = make_event()
     question = services.add_question(event, services.QuestionInput(label="Pranzo?", kind="yes_no", required=True))
-    url = post_form(client, event, **{f"q_{question.id}": "si"}).headers["Location"]
+    url = post_registration_form(client, event, **{f"q_{question.id}": "si"}).headers["Location"]
     page = client.get(f"{url}/modifica")
     html = page.get_data(as_text=True)
     assert re.search(r'<input checked[^>]*value="si"', html)
     data = {
-        **FORM,
+        **REGISTRATION_FORM,
         "csrf_token": csrf_token_from(page),
         "phone": "",
         "last_name": "Ferrero Bruno",
@@ -236,7 +220,7 @@ def test_participant_updates_data_and_answers(client, make_event):
 
 def test_new_link_replaces_the_old_one(client, make_event):
     event = make_event()
-    url = post_form(client, event).headers["Location"]
+    url = post_registration_form(client, event).headers["Location"]
     page = client.get(url)
     response = client.post(f"{url}/nuovo-link", data={"csrf_token": csrf_token_from(page)})
     assert response.status_code == 303 and response.headers["Location"] != url

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.config import build_config
 from app.extensions import db
 from app.registrations.models import Registration
-from tests.conftest import csrf_token_from
+from tests.factories import csrf_token_from
 
 FORM = {
     "first_name": "Giulia",

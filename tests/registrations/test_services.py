@@ -15,7 +15,7 @@ from app.notifications.models import OutboxMessage
 from app.registrations import services
 from app.registrations.models import Activity, ActivityKind, Registration, RegistrationStatus, Source
 from app.timeutil import utcnow
-from tests.registrations.conftest import participant
+from tests.factories import participant
 
 
 def statuses(event) -> list[str]:

@@ -12,7 +12,7 @@ import icalendar
 import vobject
 from ical.calendar_stream import IcsCalendarStream
 
-from tests.calendar import icaljs, libical
+from tests.support import icaljs, libical
 
 ROME = ZoneInfo("Europe/Rome")
 _LIBICAL = libical.load()

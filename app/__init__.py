@@ -24,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_request_limits(app)
     register_input_checks(app)
     register_extensions(app)
+    register_domains()
     register_blueprints(app)
     register_template_helpers(app)
     register_errorhandlers(app)
@@ -119,6 +120,13 @@ def _configure_sqlite() -> None:
 _configure_sqlite()
 
 
+def register_domains() -> None:
+    """Each domain's receivers connect to the signals of the domains below it when its modules
+    are imported (docs/architecture.md): import them before any request or command runs."""
+    import app.registrations.notifications
+    import app.registrations.services  # noqa: F401
+
+
 def register_blueprints(app: Flask) -> None:
     from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
@@ -171,7 +179,7 @@ def register_security_headers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from app.auth.cli import users_cli
     from app.demo.cli import demo_cli
-    from app.notifications.cli import worker_command
+    from app.outbox.cli import worker_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)

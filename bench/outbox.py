@@ -31,8 +31,9 @@ from app.demo.data import seed_event_types  # noqa: E402
 from app.events import services as events  # noqa: E402
 from app.events.models import EventType, Venue  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.notifications import delivery, services  # noqa: E402
-from app.notifications.models import OutboxMessage  # noqa: E402
+from app.outbox import delivery  # noqa: E402
+from app.outbox.models import OutboxMessage  # noqa: E402
+from app.registrations import notifications  # noqa: E402
 from app.registrations.models import Registration  # noqa: E402
 from app.timeutil import rome_datetime, today_rome, utcnow  # noqa: E402
 
@@ -78,7 +79,7 @@ def queue_reminders(count: int) -> None:
         ],
     )
     db.session.commit()
-    services.schedule_reminders()
+    notifications.schedule_reminders()
 
 
 def main() -> None:

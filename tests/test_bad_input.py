@@ -17,8 +17,8 @@ from werkzeug.exceptions import NotFound
 from app.events.models import Event, EventType
 from app.extensions import db
 from app.inputs import refuse_or_strip_control_characters
-from app.notifications.delivery import deliver_due
-from app.notifications.models import OutboxMessage, OutboxStatus
+from app.outbox.delivery import deliver_due
+from app.outbox.models import OutboxMessage, OutboxStatus
 from app.registrations.models import Registration
 from app.timeutil import today_rome
 from tests.factories import ORGANIZER_EMAIL, ORGANIZER_PASSWORD, csrf_token_from

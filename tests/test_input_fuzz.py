@@ -25,7 +25,7 @@ import app as app_package
 from app.events import services as events
 from app.events.models import EventType, Series
 from app.extensions import db, limiter
-from app.notifications.models import OutboxMessage
+from app.outbox.models import OutboxMessage
 from app.registrations import services as registrations
 from app.registrations.models import QuestionKind
 from app.timeutil import rome_datetime, today_rome

@@ -12,7 +12,7 @@ import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 
 from app.extensions import db
-from app.notifications import services as notifications
+from app.registrations import notifications
 from app.registrations import services as registrations
 from app.registrations.models import RegistrationStatus
 from app.timeutil import rome_datetime, utcnow
@@ -40,7 +40,10 @@ PARTICIPANT_SOURCES = [
     ROOT / "app" / "registrations" / "forms.py",
     ROOT / "app" / "registrations" / "services.py",
     ROOT / "app" / "registrations" / "routes.py",
-    ROOT / "app" / "notifications" / "services.py",
+    ROOT / "app" / "registrations" / "notifications.py",
+    ROOT / "app" / "registrations" / "labels.py",
+    ROOT / "app" / "events" / "labels.py",
+    ROOT / "app" / "formatting.py",
     ROOT / "app" / "errors.py",
     ROOT / "app" / "presentation.py",
     ROOT / "app" / "events" / "routes.py",

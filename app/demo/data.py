@@ -21,7 +21,7 @@ from app.events.models import (
     Venue,
 )
 from app.extensions import db
-from app.notifications import services as notifications
+from app.outbox import services as outbox
 from app.timeutil import rome_datetime, today_rome
 
 DEMO_ORGANIZER_EMAIL = "organizzatore@example.org"
@@ -440,7 +440,7 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
         db.session.add(Material(event=events[event_key], title=title, url=url))
     db.session.commit()
     # These people are invented: writing them emails would only fill instance/mail/.
-    with notifications.silenced():
+    with outbox.silenced():
         _demo_registrations(events, today)
     return events
 

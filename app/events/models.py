@@ -22,6 +22,7 @@ from sqlalchemy import event as orm_event
 from sqlalchemy import inspect as inspect_state
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.constraints import one_of
 from app.extensions import db
 from app.timeutil import ROME, UTCDateTime, days, utcnow
 
@@ -46,11 +47,6 @@ class OrganizationRole(enum.StrEnum):
 
 #: Statuses the public may see; drafts are invisible (404).
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED, EventStatus.POSTPONED)
-
-
-def _in(column: str, enum_cls: type[enum.StrEnum]) -> str:
-    values = ", ".join(f"'{member.value}'" for member in enum_cls)
-    return f"{column} IN ({values})"
 
 
 class EventType(db.Model):
@@ -210,7 +206,7 @@ class EventOrganization(db.Model):
 
     organization: Mapped[Organization] = relationship()
 
-    __table_args__ = (CheckConstraint(_in("role", OrganizationRole), name="role_known"),)
+    __table_args__ = (CheckConstraint(one_of("role", OrganizationRole), name="role_known"),)
 
 
 class Event(db.Model):
@@ -283,8 +279,8 @@ class Event(db.Model):
 
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
-        CheckConstraint(_in("status", EventStatus), name="status_known"),
-        CheckConstraint(_in("attendance_mode", AttendanceMode), name="attendance_mode_known"),
+        CheckConstraint(one_of("status", EventStatus), name="status_known"),
+        CheckConstraint(one_of("attendance_mode", AttendanceMode), name="attendance_mode_known"),
         CheckConstraint(
             "status <> 'cancelled' OR (cancellation_reason IS NOT NULL AND cancellation_reason <> '')",
             name="cancelled_has_reason",

@@ -12,6 +12,7 @@ from sqlalchemy import Select, exists, func, inspect, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app import search
+from app.events import signals
 from app.events.models import (
     PUBLIC_STATUSES,
     AttendanceMode,
@@ -33,8 +34,7 @@ from app.formatting import event_when
 from app.i18n import gettext, ngettext
 from app.i18n import lazy_gettext as _l
 from app.inputs import MAX_YEAR, MIN_YEAR
-from app.notifications import services as notifications
-from app.registrations.services import copy_questions, fill_seats, lock_event
+from app.locks import take_sqlite_write_lock
 from app.text import sanitize_html, slugify
 from app.timeutil import ROME, month_bounds, utcnow
 
@@ -381,11 +381,22 @@ def create_event(data: EventInput) -> Event:
     return event
 
 
+def lock_event(event_id: int) -> Event | None:
+    """Lock the event row for the rest of the transaction and return it freshly loaded: every
+    change that can move a seat takes it first, so two requests never both take the last seat.
+    SELECT … FOR UPDATE on PostgreSQL; on SQLite a write, which takes the database's write lock."""
+    take_sqlite_write_lock(Event)
+    return db.session.scalar(
+        select(Event).where(Event.id == event_id).with_for_update(of=Event).execution_options(populate_existing=True)
+    )
+
+
 def update_event(event: Event, data: EventInput) -> Event:
     """Save the organizer's changes. A change of capacity takes the registrations lock: more
     seats go at once to the waiting list, and fewer than those already confirmed is refused."""
     _check_event_input(data)
     capacity_changed = data.capacity != event.capacity
+    before_capacity = event.capacity
     if capacity_changed:
         event = lock_event(event.id)
         if data.capacity is not None and data.capacity < event.confirmed_count:
@@ -401,26 +412,35 @@ def update_event(event: Event, data: EventInput) -> Event:
         event.slug = unique_slug(data.slug, exclude_id=event.id)
     _apply(event, data)
     db.session.flush()  # the id columns follow the relationships _apply set
-    if capacity_changed:
-        fill_seats(event)  # under the lock taken above
+    if capacity_changed and (event.capacity is None or event.capacity > (before_capacity or 0)):
+        signals.capacity_raised.send(event)  # under the lock taken above
     if _schedule_signature(event) != before:
         event.sequence += 1
         # Participants hear of a new date, time or place in the same transaction that makes it.
-        notifications.queue_event_update(event)
+        signals.event_rescheduled.send(event)
     db.session.commit()
     return event
 
 
+#: What each status change announces.
+STATUS_SIGNALS = {
+    EventStatus.PUBLISHED: signals.event_published,
+    EventStatus.CANCELLED: signals.event_cancelled,
+    EventStatus.POSTPONED: signals.event_postponed,
+    EventStatus.DRAFT: signals.event_unpublished,
+}
+
+
 def _set_status(event: Event, status: EventStatus) -> None:
-    """Change the status, bump SEQUENCE, and tell the participants when the event was already
-    public (callers set the reason or note first: the message quotes it)."""
+    """Change the status, bump SEQUENCE and announce it (callers set the reason or note first:
+    the messages that follow quote it)."""
     if event.status == status:
         return
-    was_public = event.status != EventStatus.DRAFT
+    previous = event.status
     event.status = status
     event.sequence += 1
-    if was_public and status != EventStatus.DRAFT:
-        notifications.queue_event_update(event)
+    db.session.flush()
+    STATUS_SIGNALS[status].send(event, previous=previous)
 
 
 def publish_event(event: Event) -> Event:
@@ -483,7 +503,8 @@ def venue_changed(venue: Venue) -> int:
             lessons_moved.setdefault(session.event, []).append(session)
     told = 0
     for event in sorted(moved | set(lessons_moved), key=lambda e: e.id):
-        if notifications.queue_event_update(event, sessions=lessons_moved.get(event)):
+        results = signals.event_rescheduled.send(event, sessions=lessons_moved.get(event))
+        if any(told_now for _receiver, told_now in results):
             told += 1
     return told
 
@@ -536,7 +557,7 @@ def duplicate_event(event: Event) -> Event:
     ]
     db.session.add(copy)
     db.session.flush()
-    copy_questions(event, copy)
+    signals.event_duplicated.send(event, copy=copy)
     db.session.commit()
     return copy
 
@@ -642,7 +663,7 @@ def update_session(session: EventSession, data: SessionInput) -> EventSession:
     if (session.starts_at, session.ends_at, session.venue_id, session.online_url) != before:
         session.sequence += 1
         if session.event.status != EventStatus.DRAFT:
-            notifications.queue_event_update(session.event, sessions=[session])
+            signals.event_rescheduled.send(session.event, sessions=[session])
     db.session.commit()
     return session
 

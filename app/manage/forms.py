@@ -23,10 +23,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.events.models import AttendanceMode, Event
+from app.events.reminders import parse_offsets
 from app.events.services import EventInput, SessionInput
 from app.forms import BaseForm, ConfirmForm  # noqa: F401  (re-exported for the views)
 from app.i18n import lazy_gettext as _l
-from app.notifications.services import parse_offsets
 from app.timeutil import ROME, days, rome_datetime
 
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"

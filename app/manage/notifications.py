@@ -15,9 +15,11 @@ from app.forms import BaseForm, ConfirmForm
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.i18n import ngettext
-from app.notifications import services
-from app.notifications.models import Broadcast, OutboxMessage, OutboxStatus
+from app.outbox import services as outbox_services
+from app.outbox.models import OutboxMessage, OutboxStatus
+from app.registrations import notifications as services
 from app.registrations.labels import REGISTRATION_STATUS_LABELS
+from app.registrations.models import Broadcast
 
 bp = Blueprint("manage_mail", __name__)
 
@@ -74,7 +76,7 @@ def retry(message_id: int):
     message = db.get_or_404(OutboxMessage, message_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    services.retry(message.id)
+    outbox_services.retry(message.id)
     flash(_("Messaggio rimesso in coda: partirà al prossimo giro del worker."), "success")
     return redirect(url_for("manage_mail.outbox", stato=request.form.get("stato") or None), code=303)
 
@@ -84,7 +86,7 @@ def retry_all():
     if not ConfirmForm().validate_on_submit():
         abort(400)
     flash(
-        ngettext("%(num)d messaggio rimesso in coda.", "%(num)d messaggi rimessi in coda.", services.retry()), "success"
+        ngettext("%(num)d messaggio rimesso in coda.", "%(num)d messaggi rimessi in coda.", outbox_services.retry()), "success"
     )
     return redirect(url_for("manage_mail.outbox"), code=303)
 

@@ -12,12 +12,12 @@ from app.events.models import Event
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.i18n import gettext as _
-from app.notifications.services import SUBJECTS
 from app.redirects import safe_next_path
 from app.registrations import export, services
 from app.registrations.forms import QuestionForm, participant_form_class
 from app.registrations.labels import REGISTRATION_STATUS_LABELS
 from app.registrations.models import Actor, Question, Registration, RegistrationStatus, Source
+from app.registrations.notifications import SUBJECTS
 from app.registrations.queries import promoted_if_cancelled
 
 bp = Blueprint("manage_registrations", __name__)

@@ -6,11 +6,15 @@ import enum
 import secrets
 from datetime import datetime
 
+from markupsafe import Markup
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.events.models import Event, _in
+from app.constraints import one_of
+from app.events.models import Event
 from app.extensions import db
+from app.outbox.models import OutboxMessage
+from app.text import linkify
 from app.timeutil import UTCDateTime, utcnow
 
 
@@ -96,9 +100,9 @@ class Registration(db.Model):
     )
 
     __table_args__ = (
-        CheckConstraint(_in("status", RegistrationStatus), name="status_known"),
-        CheckConstraint(_in("role", ParticipantRole), name="role_known"),
-        CheckConstraint(_in("source", Source), name="source_known"),
+        CheckConstraint(one_of("status", RegistrationStatus), name="status_known"),
+        CheckConstraint(one_of("role", ParticipantRole), name="role_known"),
+        CheckConstraint(one_of("source", Source), name="source_known"),
         CheckConstraint("status <> 'waitlisted' OR waitlisted_at IS NOT NULL", name="waitlist_has_time"),
         CheckConstraint("checked_in_at IS NULL OR status = 'confirmed'", name="checked_in_confirmed"),
         # One active registration per person and event; cancelled and rejected ones stay as history.
@@ -146,7 +150,7 @@ class Question(db.Model):
     required: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __table_args__ = (
-        CheckConstraint(_in("kind", QuestionKind), name="kind_known"),
+        CheckConstraint(one_of("kind", QuestionKind), name="kind_known"),
         CheckConstraint("kind <> 'choice' OR options_text IS NOT NULL", name="choice_has_options"),
         UniqueConstraint("event_id", "position", name="uq_registration_questions_event_position"),
     )
@@ -206,8 +210,8 @@ class Activity(db.Model):
     registration: Mapped[Registration] = relationship(back_populates="activities")
 
     __table_args__ = (
-        CheckConstraint(_in("kind", ActivityKind), name="kind_known"),
-        CheckConstraint(_in("actor", Actor), name="actor_known"),
+        CheckConstraint(one_of("kind", ActivityKind), name="kind_known"),
+        CheckConstraint(one_of("actor", Actor), name="actor_known"),
     )
 
 
@@ -223,3 +227,25 @@ class PersonalFeed(db.Model):
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     #: When the current token was issued.
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Broadcast(db.Model):
+    """A message an organizer wrote to an event's registrants: one outbox row per person."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    #: Which registrants: "all" active, or one status.
+    audience: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    messages: Mapped[list[OutboxMessage]] = relationship(passive_deletes=True)
+
+    @property
+    def body_paragraphs(self) -> list[Markup]:
+        """The message as HTML paragraphs, its web addresses made links; nothing typed is markup."""
+        return linkify(self.body)

@@ -11,8 +11,7 @@ from app.events.services import get_public_event, load_programme
 from app.extensions import limiter
 from app.forms import ConfirmForm
 from app.i18n import gettext as _
-from app.notifications import services as notifications
-from app.registrations import feeds, services
+from app.registrations import feeds, notifications, services
 from app.registrations.forms import participant_form_class
 from app.registrations.models import Actor, Registration
 

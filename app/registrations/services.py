@@ -15,12 +15,13 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from app.events import services as events
+from app.events import signals as event_signals
 from app.events.models import Event, EventStatus
 from app.extensions import db
 from app.formatting import long_datetime
 from app.i18n import lazy_gettext as _l
-from app.locks import take_sqlite_write_lock
-from app.notifications import services as notifications
+from app.registrations import signals
 from app.registrations.models import (
     ACTIVE_STATUSES,
     Activity,
@@ -34,6 +35,7 @@ from app.registrations.models import (
     Source,
     new_token,
 )
+from app.registrations.notifications import queue_email_change
 from app.registrations.queries import waitlist_position, waitlist_query  # noqa: F401  (part of this service)
 from app.signing import sign, unsign
 from app.text import one_line
@@ -48,11 +50,8 @@ class RegistrationError(Exception):
 
 
 def lock_event(event_id: int) -> Event:
-    """Lock the event row for the rest of the transaction and return it freshly loaded."""
-    take_sqlite_write_lock(Event)
-    event = db.session.scalar(
-        select(Event).where(Event.id == event_id).with_for_update(of=Event).execution_options(populate_existing=True)
-    )
+    """The event row, locked for the rest of the transaction (events.services.lock_event)."""
+    event = events.lock_event(event_id)
     if event is None:
         raise RegistrationError(_l("Evento non trovato."))
     return event
@@ -62,12 +61,12 @@ def lock_event(event_id: int) -> Event:
 
 
 def _record(registration: Registration, kind: ActivityKind, actor: Actor, user_id: int | None) -> None:
-    """Write what happened and queue the email it calls for (if any) in the same transaction:
-    both are saved, or neither."""
+    """Write what happened and announce it in the same transaction: the email it calls for
+    (registrations/notifications.py) and anything else that reacts is saved with it, or nothing."""
     activity = Activity(registration=registration, kind=kind, actor=actor, user_id=user_id)
     db.session.add(activity)
     db.session.flush()
-    notifications.queue_for_activity(activity)
+    signals.registration_activity.send(activity)
 
 
 def _confirm(event: Event, registration: Registration) -> None:
@@ -399,7 +398,7 @@ def update_participant(
         registration.answers = answers
         _record(registration, ActivityKind.UPDATED, by, None)
         if awaiting:
-            notifications.queue_email_change(registration, awaiting, email_change_token(registration, awaiting))
+            queue_email_change(registration, awaiting, email_change_token(registration, awaiting))
         db.session.commit()
     except IntegrityError as error:  # a concurrent registration took the address meanwhile
         db.session.rollback()
@@ -619,3 +618,16 @@ def copy_questions(source: Event, target: Event) -> None:
                 required=question.required,
             )
         )
+
+
+# -- reacting to the events domain -----------------------------------------------------------------
+
+
+@event_signals.capacity_raised.connect
+def _on_capacity_raised(event: Event, **_) -> None:
+    fill_seats(event)  # the events service holds the event's lock
+
+
+@event_signals.event_duplicated.connect
+def _on_event_duplicated(event: Event, copy: Event, **_) -> None:
+    copy_questions(event, copy)

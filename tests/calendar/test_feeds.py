@@ -280,7 +280,7 @@ def test_unknown_feeds_are_404(client, programme):
 
 
 def test_personal_feed_holds_only_this_persons_events_and_can_be_revoked(client, programme, parsed):
-    from app.calendar import services as calendar
+    from app.registrations import feeds as calendar
 
     email = "sindaca@comune.pinerolo.to.it"
     registrations.register(programme["meeting"].id, participant(email), CONSENT)

@@ -40,7 +40,7 @@ def test_series_page_offers_its_feed(client, make_event):
 
 
 def test_the_mailed_personal_calendar_page_offers_the_feed_and_a_new_address(client, make_event):
-    from app.calendar import services as calendar
+    from app.registrations import feeds as calendar
 
     event = make_event()
     url = post_registration_form(client, event).headers["Location"]

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from app.events import services
 from app.events.models import Event
 from app.extensions import db
-from app.notifications import services as notifications
-from app.notifications.models import OutboxMessage
+from app.outbox.models import OutboxMessage
+from app.registrations import notifications
 from app.registrations import services as registrations
 from app.timeutil import rome_datetime
 from tests.factories import CONSENT, event_form_data, participant

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.notifications import delivery
-from app.notifications.models import OutboxMessage
+from app.outbox import delivery
+from app.outbox.models import OutboxMessage
 from app.registrations import services as registrations
 from app.text import linkify
 from tests.factories import CONSENT, ORGANIZER_EMAIL, csrf_token_from, participant

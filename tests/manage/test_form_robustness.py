@@ -15,7 +15,7 @@ from app.events.models import EventType, Organization, Series, Speaker
 from app.extensions import db
 from app.manage import forms
 from app.manage.notifications import BroadcastForm
-from app.notifications.models import OutboxMessage
+from app.outbox.models import OutboxMessage
 from app.registrations import services as registrations
 from app.registrations.forms import ParticipantForm, QuestionForm
 from app.timeutil import today_rome

@@ -7,8 +7,8 @@ import html
 from sqlalchemy import select
 
 from app.extensions import db
-from app.notifications import delivery
-from app.notifications.models import OutboxMessage
+from app.outbox import delivery
+from app.outbox.models import OutboxMessage
 from app.registrations import services as registrations
 from tests.factories import CONSENT, csrf_token_from, participant
 

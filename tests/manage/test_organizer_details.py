@@ -13,7 +13,7 @@ import openpyxl
 from sqlalchemy import select
 
 from app.extensions import db
-from app.notifications.models import OutboxMessage
+from app.outbox.models import OutboxMessage
 from app.registrations import services
 from app.registrations.models import Registration
 from app.timeutil import ROME

@@ -9,7 +9,7 @@ import re
 from sqlalchemy import select
 
 from app.extensions import db
-from app.notifications.models import OutboxMessage
+from app.outbox.models import OutboxMessage
 from app.registrations import services
 from app.registrations.models import Registration
 from tests.factories import CONSENT, csrf_token_from, participant

@@ -15,8 +15,8 @@ from app.events import services as events
 from app.events.models import AttendanceMode, Event, Venue
 from app.extensions import db
 from app.formatting import long_datetime
-from app.notifications import services
-from app.notifications.models import OutboxMessage
+from app.outbox.models import OutboxMessage
+from app.registrations import notifications as services
 from app.registrations import services as registrations
 from app.registrations.models import ActivityKind
 from app.timeutil import rome_datetime, today_rome

@@ -10,8 +10,10 @@ from sqlalchemy import func, select
 
 from app.events import services as events
 from app.extensions import db
-from app.notifications import delivery, services
-from app.notifications.models import OutboxMessage
+from app.outbox import delivery
+from app.outbox import services as outbox_services
+from app.outbox.models import OutboxMessage
+from app.registrations import notifications as services
 from app.registrations import services as registrations
 from app.registrations.models import Registration
 from app.timeutil import utcnow
@@ -192,7 +194,7 @@ def test_transient_failures_back_off_then_fail_and_an_organizer_can_retry(app, m
         assert message.attempts == attempt
     assert message.status == "failed" and "451" in message.last_error
     smtp.inbox.refuse_with = None
-    services.retry(message.id)
+    outbox_services.retry(message.id)
     assert delivery.deliver_due().sent == 1
     assert outbox()[0].status == "sent" and len(smtp.inbox.messages) == 1
 
@@ -208,8 +210,8 @@ def test_each_cause_is_queued_once(make_event):
     event = make_event()
     registration = registrations.register(event.id, participant("p@comune.example.it"), CONSENT).registration
     email = services.Email("Oggetto", "testo", "<p>testo</p>")
-    assert services.queue("prova:1", "broadcast", registration, email) is not None
-    assert services.queue("prova:1", "broadcast", registration, email) is None
+    assert outbox_services.queue("prova:1", "broadcast", email, recipient=registration.email) is not None
+    assert outbox_services.queue("prova:1", "broadcast", email, recipient=registration.email) is None
     db.session.commit()
     assert db.session.scalar(select(func.count()).where(OutboxMessage.dedupe_key == "prova:1")) == 1
 
@@ -326,7 +328,7 @@ def test_editing_a_venue_without_moving_it_tells_nobody(make_event, venue):
 
 def test_silenced_changes_record_activities_but_write_no_mail(make_event):
     event = make_event(capacity=1)
-    with services.silenced():
+    with outbox_services.silenced():
         holder = registrations.register(event.id, participant("a@comune.example.it"), CONSENT).registration
         registrations.register(event.id, participant("b@comune.example.it"), CONSENT)
         registrations.cancel(holder)

@@ -7,10 +7,11 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import select
 
+from app.events import reminders as reminder_offsets
 from app.events import services as events
 from app.extensions import db
-from app.notifications import services
-from app.notifications.models import OutboxMessage
+from app.outbox.models import OutboxMessage
+from app.registrations import notifications as services
 from app.registrations import services as registrations
 from app.timeutil import rome_datetime
 from tests.factories import CONSENT, add_weekly_lessons, participant
@@ -34,13 +35,13 @@ def reminders() -> list[OutboxMessage]:
     ],
 )
 def test_offsets_are_read_as_organizers_write_them(text, expected):
-    assert services.parse_offsets(text) == expected
+    assert reminder_offsets.parse_offsets(text) == expected
 
 
 @pytest.mark.parametrize("text", ["domani", "7 settimane", "0h", "99g", "7g, x"])
 def test_unreadable_offsets_are_refused(text):
     with pytest.raises(ValueError):
-        services.parse_offsets(text)
+        reminder_offsets.parse_offsets(text)
 
 
 def test_seven_days_and_one_day_before_each_once(make_event):

@@ -13,9 +13,9 @@ import pytest
 
 from app.events.models import Event
 from app.extensions import db
-from app.notifications import services
-from app.notifications.models import Broadcast
+from app.registrations import notifications as services
 from app.registrations import services as registrations
+from app.registrations.models import Broadcast
 from app.timeutil import rome_datetime
 from tests.factories import CONSENT, participant
 

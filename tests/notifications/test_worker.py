@@ -15,8 +15,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.notifications import services
-from app.notifications.models import OutboxMessage
+from app.outbox import services as outbox
+from app.outbox.models import OutboxMessage
+from app.registrations import notifications as services
 from tests.support.smtp import SmtpServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,7 +27,7 @@ FLASK = str(Path(sys.executable).parent / "flask")
 def queue_messages(count: int) -> None:
     for n in range(count):
         email = services.Email(f"Messaggio {n}", f"Testo {n}", f"<p>Testo {n}</p>")
-        services.queue(f"prova:{n}", "broadcast", None, email, recipient=f"p{n}@comune.example.it")
+        outbox.queue(f"prova:{n}", "broadcast", email, recipient=f"p{n}@comune.example.it")
     db.session.commit()
 
 

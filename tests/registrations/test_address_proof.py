@@ -7,11 +7,11 @@ import re
 
 from sqlalchemy import select
 
-from app.calendar import services as calendar
-from app.calendar.models import PersonalFeed
 from app.extensions import db
-from app.notifications.models import OutboxMessage
+from app.outbox.models import OutboxMessage
+from app.registrations import feeds as calendar
 from app.registrations import services
+from app.registrations.models import PersonalFeed
 from tests.factories import CONSENT, csrf_token_from, participant
 
 OWNER = "sindaca@comune.pinerolo.to.it"

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from app.events import services as events
 from app.events.models import Event
 from app.extensions import db
-from app.notifications.models import OutboxMessage
+from app.outbox.models import OutboxMessage
 from app.registrations import services
 from app.registrations.models import Activity, ActivityKind, Registration, RegistrationStatus, Source
 from app.timeutil import utcnow

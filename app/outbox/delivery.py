@@ -30,7 +30,7 @@ from sqlalchemy import and_, or_, select, update
 
 from app.extensions import db, mail
 from app.locks import is_sqlite, take_sqlite_write_lock
-from app.notifications.models import OutboxMessage, OutboxStatus
+from app.outbox.models import OutboxMessage, OutboxStatus
 from app.text import one_line
 from app.timeutil import utcnow
 from app.urls import host_of

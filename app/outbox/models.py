@@ -5,13 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from markupsafe import Markup
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from app.events.models import _in
+from app.constraints import one_of
 from app.extensions import db
-from app.text import linkify
 from app.timeutil import UTCDateTime, utcnow
 
 
@@ -54,30 +52,8 @@ class OutboxMessage(db.Model):
     broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id", ondelete="SET NULL"), index=True)
 
     __table_args__ = (
-        CheckConstraint(_in("status", OutboxStatus), name="status_known"),
+        CheckConstraint(one_of("status", OutboxStatus), name="status_known"),
         CheckConstraint("calendar IS NULL OR calendar_method IN ('REQUEST', 'CANCEL')", name="calendar_method_known"),
         CheckConstraint("attempts >= 0", name="attempts_non_negative"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
     )
-
-
-class Broadcast(db.Model):
-    """A message an organizer wrote to an event's registrants: one outbox row per person."""
-
-    __tablename__ = "broadcasts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    subject: Mapped[str] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Text)
-    #: Which registrants: "all" active, or one status.
-    audience: Mapped[str] = mapped_column(String(20))
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    messages: Mapped[list[OutboxMessage]] = relationship(passive_deletes=True)
-
-    @property
-    def body_paragraphs(self) -> list[Markup]:
-        """The message as HTML paragraphs, its web addresses made links; nothing typed is markup."""
-        return linkify(self.body)

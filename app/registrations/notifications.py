@@ -1,116 +1,45 @@
-"""What participants are told, written to the outbox inside the transaction that causes it.
+"""What registrants are told, and when: confirmations, waiting list, invitations for their
+calendar, changes to the event, reminders, links on request and the organizers' messages. Each
+is written to the outbox inside the transaction that causes it; the outbox sends it later.
 
-Nothing here talks to a mail server: the worker (delivery.py) does, later, outside requests.
+The registrations services announce what happened to a registration (signals.registration_activity)
+and the events domain what happened to an event (events.signals): the receivers at the end of
+this module turn both into messages.
 """
 
 from __future__ import annotations
 
-import functools
-import re
-from contextlib import contextmanager, nullcontext
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, has_request_context, render_template
-from flask_babel import force_locale
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
+from flask import current_app
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.events import signals as event_signals
 from app.events.ical import invitation, organizer_identity
 from app.events.models import Event, EventSession, EventStatus
+from app.events.reminders import offset_label, offsets_for
 from app.extensions import db
 from app.formatting import long_datetime
 from app.i18n import lazy_gettext as _l
-from app.notifications.models import Broadcast, OutboxMessage, OutboxStatus
+from app.outbox import services as outbox
+from app.outbox import signals as outbox_signals
+from app.outbox.models import OutboxMessage
+from app.outbox.services import Email
+from app.registrations import signals
 from app.registrations.feeds import feed_page_token, personal_feed_for
-from app.registrations.models import ACTIVE_STATUSES, Activity, ActivityKind, Registration, RegistrationStatus
+from app.registrations.models import (
+    ACTIVE_STATUSES,
+    Activity,
+    ActivityKind,
+    Broadcast,
+    Registration,
+    RegistrationStatus,
+)
 from app.registrations.queries import waitlist_position
-from app.text import one_line
 from app.timeutil import utcnow
 from app.urls import absolute_url, host_of
-
-# -- reminder offsets ------------------------------------------------------------------------
-
-_OFFSET = re.compile(r"^(\d{1,3})\s*([gdh])$")
-NO_REMINDERS = {"nessuno", "nessuna", "none", "0"}
-
-
-def parse_offsets(text: str | None) -> list[timedelta]:
-    """'7g, 1g, 3h' → [7 days, 1 day, 3 hours]; 'nessuno' or empty → []. ValueError if unreadable."""
-    text = (text or "").strip().lower()
-    if not text or text in NO_REMINDERS:
-        return []
-    offsets = []
-    for part in re.split(r"[,;\s]+(?=\d)", text):
-        match = _OFFSET.match(part.strip())
-        if not match:
-            raise ValueError(part)
-        amount, unit = int(match.group(1)), match.group(2)
-        offset = timedelta(hours=amount) if unit == "h" else timedelta(days=amount)
-        if not timedelta(hours=1) <= offset <= timedelta(days=60):
-            raise ValueError(part)
-        offsets.append(offset)
-    return sorted(set(offsets), reverse=True)
-
-
-def offsets_for(event: Event) -> list[timedelta]:
-    raw = event.reminder_offsets if event.reminder_offsets is not None else event.type.reminder_offsets
-    try:
-        return parse_offsets(raw)
-    except ValueError:
-        return []
-
-
-def offset_label(offset: timedelta) -> str:
-    return f"{offset.days}g" if offset.days and not offset.seconds else f"{int(offset.total_seconds() // 3600)}h"
-
-
-# -- writing messages --------------------------------------------------------------------------
-
-
-@dataclass
-class Email:
-    subject: str
-    text: str
-    html: str
-
-
-def _base_url() -> str:
-    return current_app.config["BASE_URL"]
-
-
-def with_urls(function):
-    """Messages are also written outside requests (worker, commands): give url_for the site's
-    public address to build links with."""
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        context = nullcontext() if has_request_context() else current_app.test_request_context(base_url=_base_url())
-        with context:
-            return function(*args, **kwargs)
-
-    return wrapper
-
-
-_silenced: ContextVar[bool] = ContextVar("notifications_silenced", default=False)
-
-
-@contextmanager
-def silenced():
-    """Changes made inside write no email: for loading demo or imported data about people who
-    never asked to hear from us. Activities are still recorded."""
-    token = _silenced.set(True)
-    try:
-        yield
-    finally:
-        _silenced.reset(token)
-
-
-def manage_url(registration: Registration) -> str:
-    return absolute_url("registrations.registration", token=registration.token)
-
 
 SUBJECTS = {
     "confirmed": _l("Iscrizione confermata: %(title)s"),
@@ -131,71 +60,39 @@ SUBJECTS = {
 }
 
 
+def manage_url(registration: Registration) -> str:
+    return absolute_url("registrations.registration", token=registration.token)
+
+
 def render_email(template: str, locale: str, **context) -> Email:
-    """templates/email/<template>.txt and .html, in the participant's language."""
-    with force_locale(locale):
-        event = context["event"]
+    """A message to a registrant in their language: templates/email/<template>.*, its subject
+    from SUBJECTS (or, for an organizer's message, the subject they wrote)."""
+    event = context["event"]
+    session = context.get("session")
+    if template == "broadcast":
+        subject, values = context["broadcast"].subject, None
+    else:
         when = long_datetime(context.get("starts_at") or event.starts_at)
-        if template == "broadcast":
-            subject = one_line(context["broadcast"].subject)
-        else:
-            session = context.get("session")
-            values = {"title": event.title, "when": when, "lesson": session.title if session else ""}
-            subject = one_line(str(SUBJECTS[template] % values))
-        context.setdefault("organization", current_app.config["ORGANIZATION_NAME"])
-        context.setdefault("base_url", _base_url())
-        context.update(subject=subject, locale=locale)
-        text = render_template(f"email/{template}.txt", **context)
-        html = render_template(f"email/{template}.html", **context)
-    # Template tags leave blank lines behind; a message reads better without them.
-    text = (
-        re.sub(
-            r"\n{3,}", "\n\n", "\n".join(line if line == "-- " else line.rstrip() for line in text.strip().splitlines())
-        )
-        + "\n"
-    )
-    return Email(subject, text, html)
+        subject = SUBJECTS[template]
+        values = {"title": event.title, "when": when, "lesson": session.title if session else ""}
+    return outbox.render_email(template, locale, subject, values, **context)
 
 
-def queue(
-    dedupe_key: str,
-    kind: str,
-    registration: Registration | None,
-    email: Email,
-    *,
-    recipient: str | None = None,
-    recipient_name: str | None = None,
-    calendar: bytes | None = None,
-    calendar_method: str | None = None,
-    event_id: int | None = None,
-    broadcast_id: int | None = None,
-) -> OutboxMessage | None:
-    """Add a message to the outbox in the caller's transaction; None if its cause already has one."""
-    if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None:
-        return None
-    message = OutboxMessage(
-        dedupe_key=dedupe_key,
-        kind=kind,
-        recipient=recipient or registration.email,
-        recipient_name=recipient_name or (registration.full_name if registration else None),
-        subject=email.subject[:300],
-        text_body=email.text,
-        html_body=email.html,
-        calendar=calendar.decode() if calendar else None,
-        calendar_method=calendar_method,
-        status=OutboxStatus.QUEUED,
-        attempts=0,
-        next_attempt_at=utcnow(),
-        registration_id=registration.id if registration else None,
-        event_id=event_id or (registration.event_id if registration else None),
-        broadcast_id=broadcast_id,
+def _render(template: str, registration: Registration, event: Event | None = None, **context) -> Email:
+    return render_email(template, registration.locale, registration=registration, event=event or registration.event, **context)
+
+
+def _queue(key: str, kind: str, registration: Registration, email: Email, **fields) -> OutboxMessage | None:
+    fields.setdefault("recipient", registration.email)
+    return outbox.queue(
+        key,
+        kind,
+        email,
+        recipient_name=registration.full_name,
+        registration_id=registration.id,
+        event_id=registration.event_id,
+        **fields,
     )
-    try:
-        with db.session.begin_nested():  # a concurrent writer of the same cause loses quietly
-            db.session.add(message)
-    except IntegrityError:
-        return None
-    return message
 
 
 def _withdrawn(event_id: int, email: str | None = None, before_id: int | None = None) -> dict[str, int]:
@@ -230,7 +127,7 @@ def _invite(
         method=method,
         attendee=(registration.full_name, registration.email),
         page_url=absolute_url("events.event_detail", slug=event.slug),
-        host=host_of(_base_url()),
+        host=host_of(current_app.config["BASE_URL"]),
         organizer=organizer_identity(),
         sequence_bump=2 * withdrawn + (1 if own_cancellation else 0),
     )
@@ -279,10 +176,9 @@ def _queue_with_invitations(
             for session in _entries(event, sessions)
         ]
     attached = invitations[0][1] if len(invitations) == 1 else None
-    email = render_email(
+    email = _render(
         template,
-        registration.locale,
-        registration=registration,
+        registration,
         event=event,
         manage_url=manage_url(registration),
         has_invite=attached is not None,
@@ -291,15 +187,14 @@ def _queue_with_invitations(
         changed_lessons=sessions or [],
         **context,
     )
-    notice = queue(key, template, registration, email, calendar=attached, calendar_method=method if attached else None)
+    notice = _queue(key, template, registration, email, calendar=attached, calendar_method=method if attached else None)
     if notice is None or attached is not None:
         return notice
     kind = "invitation_withdrawn" if method == "CANCEL" else "invitation"
     for position, (session, body) in enumerate(invitations, start=1):
-        email = render_email(
+        email = _render(
             kind,
-            registration.locale,
-            registration=registration,
+            registration,
             event=event,
             session=session,
             starts_at=session.starts_at,
@@ -307,15 +202,14 @@ def _queue_with_invitations(
             total=len(invitations),
             manage_url=manage_url(registration),
         )
-        queue(f"{key}:lezione-{session.id}", kind, registration, email, calendar=body, calendar_method=method)
+        _queue(f"{key}:lezione-{session.id}", kind, registration, email, calendar=body, calendar_method=method)
     return notice
 
 
-@with_urls
 def queue_for_activity(activity: Activity) -> OutboxMessage | None:
     """The message a change to a registration calls for (called by the registrations service)."""
     template, method = ACTIVITY_TEMPLATES.get(activity.kind, (None, None))
-    if template is None or _silenced.get():
+    if template is None or outbox.is_silenced():
         return None
     registration = activity.registration
     event = registration.event
@@ -346,24 +240,15 @@ def schedule_version(event: Event) -> int:
 def withdraw_queued_reminders(event: Event) -> int:
     """Reminders written but not sent yet carry the old date, time or place: they go, and the
     next worker pass writes them again from what holds now."""
-    result = db.session.execute(
-        delete(OutboxMessage).where(
-            OutboxMessage.event_id == event.id,
-            OutboxMessage.kind == "reminder",
-            OutboxMessage.status == OutboxStatus.QUEUED,
-        ),
-        execution_options={"synchronize_session": False},
-    )
-    return result.rowcount
+    return outbox.withdraw_queued(event.id, "reminder")
 
 
-@with_urls
 def queue_event_update(event: Event, sessions: list[EventSession] | None = None) -> int:
     """After a change of date, time, place or status: every active participant is told, with an
     updated (or cancelling) invitation for those who hold one. `sessions`: the lessons a change
     concerns, when only they changed. Returns the number of participants told."""
     withdraw_queued_reminders(event)
-    if _silenced.get() or event.status not in (EventStatus.PUBLISHED, EventStatus.POSTPONED, EventStatus.CANCELLED):
+    if outbox.is_silenced() or event.status not in (EventStatus.PUBLISHED, EventStatus.POSTPONED, EventStatus.CANCELLED):
         return 0
     registrations = db.session.scalars(
         select(Registration).where(Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES))
@@ -399,38 +284,34 @@ def _interval() -> int:
     return int(utcnow().timestamp() // LINK_INTERVAL_SECONDS)
 
 
-@with_urls
 def queue_feed_link(registration: Registration) -> bool:
     """Send the link to the personal calendar page to the registration's own address: the page
     shows every event of that address, so only its mailbox may open it. False when a link was
     sent a moment ago."""
     feed = personal_feed_for(registration.email)
-    email = render_email(
+    email = _render(
         "feed_link",
-        registration.locale,
-        registration=registration,
+        registration,
         event=registration.event,
         feed_page_url=absolute_url("registrations.personal_calendar", token=feed_page_token(feed)),
         manage_url=manage_url(registration),
     )
-    queued = queue(f"feed-link:{feed.id}:{_interval()}", "feed_link", registration, email)
+    queued = _queue(f"feed-link:{feed.id}:{_interval()}", "feed_link", registration, email)
     db.session.commit()
     return queued is not None
 
 
-@with_urls
 def queue_email_change(registration: Registration, new_email: str, token: str) -> None:
     """Ask the new address to confirm itself; the caller commits."""
-    email = render_email(
+    email = _render(
         "email_change",
-        registration.locale,
-        registration=registration,
+        registration,
         event=registration.event,
         new_email=new_email,
         confirm_url=absolute_url("registrations.confirm_email", token=token),
         manage_url=None,
     )
-    queue(f"email-change:{registration.id}:{new_email}:{_interval()}", "email_change", registration, email, recipient=new_email)
+    _queue(f"email-change:{registration.id}:{new_email}:{_interval()}", "email_change", registration, email, recipient=new_email)
 
 
 # -- reminders -------------------------------------------------------------------------------
@@ -452,7 +333,6 @@ def occurrences(event: Event) -> list[Occurrence]:
     return [Occurrence(f"evento-v{event.sequence}", event.starts_at, None)]
 
 
-@with_urls
 def schedule_reminders(now: datetime | None = None) -> int:
     """Queue the reminders that are due. A reminder is due from its offset before the start until
     the start; when several are due at once (the worker was stopped) only the nearest goes out.
@@ -491,16 +371,15 @@ def schedule_reminders(now: datetime | None = None) -> int:
                 key = f"reminder:{registration.id}:{occurrence.key}:{offset_label(offset)}"
                 if key in already:
                     continue
-                email = render_email(
+                email = _render(
                     "reminder",
-                    registration.locale,
-                    registration=registration,
+                    registration,
                     event=event,
                     session=occurrence.session,
                     starts_at=occurrence.starts_at,
                     manage_url=manage_url(registration),
                 )
-                if queue(key, "reminder", registration, email):
+                if _queue(key, "reminder", registration, email):
                     queued += 1
         db.session.commit()
     return queued
@@ -532,10 +411,9 @@ def broadcast_reply_to(organizer_email: str | None) -> str | None:
 
 
 def _broadcast_email(event: Event, broadcast: Broadcast, registration: Registration) -> Email:
-    return render_email(
+    return _render(
         "broadcast",
-        registration.locale,
-        registration=registration,
+        registration,
         event=event,
         broadcast=broadcast,
         manage_url=manage_url(registration),
@@ -552,7 +430,6 @@ class BroadcastPreview:
     reply_to: str | None
 
 
-@with_urls
 def preview_broadcast(
     event: Event, subject: str, body: str, audience: str, organizer_email: str | None
 ) -> BroadcastPreview:
@@ -564,7 +441,6 @@ def preview_broadcast(
     return BroadcastPreview(len(recipients), example, email, broadcast_reply_to(organizer_email))
 
 
-@with_urls
 def send_broadcast(
     event: Event,
     subject: str,
@@ -584,24 +460,43 @@ def send_broadcast(
     reply_to = broadcast_reply_to(organizer_email)
     for registration in recipients:
         email = _broadcast_email(event, broadcast, registration)
-        message = queue(
-            f"broadcast:{broadcast.id}:{registration.id}", "broadcast", registration, email, broadcast_id=broadcast.id
+        _queue(
+            f"broadcast:{broadcast.id}:{registration.id}",
+            "broadcast",
+            registration,
+            email,
+            broadcast_id=broadcast.id,
+            reply_to=reply_to,
         )
-        if message is not None:
-            message.reply_to = reply_to
     db.session.commit()
     return broadcast
 
 
-def retry(*message_ids: int) -> int:
-    """An organizer asks to try failed messages again, now; none given: every failed one.
-    Returns how many were queued again."""
-    query = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED)
-    if message_ids:
-        query = query.where(OutboxMessage.id.in_(message_ids))
-    result = db.session.execute(
-        query.values(status=OutboxStatus.QUEUED, attempts=0, next_attempt_at=utcnow()),
-        execution_options={"synchronize_session": "fetch"},
-    )
-    db.session.commit()
-    return result.rowcount
+# -- receivers: what makes a message ------------------------------------------------------------
+
+
+@signals.registration_activity.connect
+def _on_activity(activity: Activity, **_) -> None:
+    queue_for_activity(activity)
+
+
+@event_signals.event_rescheduled.connect
+def _on_rescheduled(event: Event, sessions: list[EventSession] | None = None, **_) -> int:
+    return queue_event_update(event, sessions)
+
+
+def _on_status_change(event: Event, previous: str, **_) -> int:
+    """Participants hear of a new status once the event has been public: nobody registers to a
+    draft."""
+    if previous == EventStatus.DRAFT:
+        return 0
+    return queue_event_update(event)
+
+
+for _signal in (event_signals.event_published, event_signals.event_cancelled, event_signals.event_postponed):
+    _signal.connect(_on_status_change)
+
+
+@outbox_signals.worker_pass.connect
+def _on_worker_pass(_sender, now: datetime | None = None, **_) -> int:
+    return schedule_reminders(now)

@@ -1,4 +1,5 @@
-"""`flask worker`: the periodic jobs (reminders, then the outbox), once for cron or in a loop."""
+"""`flask worker`: each pass, the domains write what has come due (reminders), then the outbox
+delivers; once for cron or in a loop."""
 
 from __future__ import annotations
 
@@ -11,14 +12,16 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.extensions import db
-from app.notifications import delivery, services
+from app.outbox import delivery
+from app.outbox.signals import worker_pass
 
 log = logging.getLogger(__name__)
 
 
 def run_once(stop: threading.Event | None = None) -> delivery.Report:
-    """One pass of every periodic job."""
-    reminders = services.schedule_reminders()
+    """One pass of every periodic job: the domains write what has come due (reminders…), then
+    the outbox delivers."""
+    reminders = sum(queued or 0 for _receiver, queued in worker_pass.send(current_app._get_current_object()))
     report = delivery.deliver_due(stop)
     db.session.remove()
     if reminders or report.sent or report.retried or report.failed:

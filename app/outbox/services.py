@@ -1,0 +1,136 @@
+"""The outbox's surface: write an email from its templates, put it in the outbox inside the
+caller's transaction, and retry what failed. It knows no domain: the domains decide what to say
+and to whom (registrations/notifications.py…); the worker (delivery.py) sends it later.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.outbox.models import OutboxMessage, OutboxStatus
+from app.text import one_line
+from app.timeutil import utcnow
+
+
+@dataclass
+class Email:
+    subject: str
+    text: str
+    html: str
+
+
+_silenced: ContextVar[bool] = ContextVar("outbox_silenced", default=False)
+
+
+@contextmanager
+def silenced():
+    """Changes made inside write no email: for loading demo or imported data about people who
+    never asked to hear from us. What the domains record is still recorded."""
+    token = _silenced.set(True)
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
+
+
+def is_silenced() -> bool:
+    return _silenced.get()
+
+
+def render_email(template: str, locale: str, subject, subject_values: dict | None = None, **context) -> Email:
+    """templates/email/<template>.txt and .html in the recipient's language. `subject` is a
+    (lazy) text, filled with `subject_values` in that language. Needs only the application
+    context: links come in `context`, built by the caller with app.urls.absolute_url."""
+    with force_locale(locale):
+        subject = one_line(str(subject) % subject_values if subject_values is not None else str(subject))
+        context.setdefault("organization", current_app.config["ORGANIZATION_NAME"])
+        context.setdefault("base_url", current_app.config["BASE_URL"])
+        context.update(subject=subject, locale=locale)
+        text = render_template(f"email/{template}.txt", **context)
+        html = render_template(f"email/{template}.html", **context)
+    # Template tags leave blank lines behind; a message reads better without them.
+    lines = "\n".join(line if line == "-- " else line.rstrip() for line in text.strip().splitlines())
+    return Email(subject, re.sub(r"\n{3,}", "\n\n", lines) + "\n", html)
+
+
+def queue(
+    dedupe_key: str,
+    kind: str,
+    email: Email,
+    *,
+    recipient: str,
+    recipient_name: str | None = None,
+    calendar: bytes | None = None,
+    calendar_method: str | None = None,
+    registration_id: int | None = None,
+    event_id: int | None = None,
+    broadcast_id: int | None = None,
+    reply_to: str | None = None,
+) -> OutboxMessage | None:
+    """Add a message to the outbox in the caller's transaction. None when its cause already has
+    one (`dedupe_key`: one message per cause, ever), or while silenced."""
+    if _silenced.get():
+        return None
+    if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None:
+        return None
+    message = OutboxMessage(
+        dedupe_key=dedupe_key,
+        kind=kind,
+        recipient=recipient,
+        recipient_name=recipient_name,
+        subject=email.subject[:300],
+        text_body=email.text,
+        html_body=email.html,
+        calendar=calendar.decode() if calendar else None,
+        calendar_method=calendar_method,
+        status=OutboxStatus.QUEUED,
+        attempts=0,
+        next_attempt_at=utcnow(),
+        registration_id=registration_id,
+        event_id=event_id,
+        broadcast_id=broadcast_id,
+        reply_to=reply_to,
+    )
+    try:
+        with db.session.begin_nested():  # a concurrent writer of the same cause loses quietly
+            db.session.add(message)
+    except IntegrityError:
+        return None
+    return message
+
+
+def withdraw_queued(event_id: int, kind: str) -> int:
+    """Drop messages of a kind about an event that are still waiting to be sent (reminders
+    written for a date that has changed). Returns how many went."""
+    result = db.session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.event_id == event_id,
+            OutboxMessage.kind == kind,
+            OutboxMessage.status == OutboxStatus.QUEUED,
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount
+
+
+def retry(*message_ids: int) -> int:
+    """An organizer asks to try failed messages again, now; none given: every failed one.
+    Returns how many were queued again."""
+    query = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED)
+    if message_ids:
+        query = query.where(OutboxMessage.id.in_(message_ids))
+    result = db.session.execute(
+        query.values(status=OutboxStatus.QUEUED, attempts=0, next_attempt_at=utcnow()),
+        execution_options={"synchronize_session": "fetch"},
+    )
+    db.session.commit()
+    return result.rowcount

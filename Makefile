@@ -38,10 +38,12 @@ test-tools:
 
 test: $(VENV)/.installed-dev translations test-tools
 	$(BIN)/ruff check app tests migrations wsgi.py bench scripts
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check app tests migrations wsgi.py bench scripts
+	$(BIN)/lint-imports
 
 # Re-extract the messages after changing user-facing text, then translate the .po files.
 translations-update: $(VENV)/.installed

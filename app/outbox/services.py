@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import delete, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -134,3 +134,28 @@ def retry(*message_ids: int) -> int:
     )
     db.session.commit()
     return result.rowcount
+
+
+# -- what the organizer sees ---------------------------------------------------------------------
+
+
+def status_counts(*, event_id: int | None = None, broadcast_id: int | None = None) -> dict[str, int]:
+    """How many messages are in each status (every status present, zero or not): all of them,
+    or those about one event or of one broadcast."""
+    query = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    if event_id is not None:
+        query = query.where(OutboxMessage.event_id == event_id)
+    if broadcast_id is not None:
+        query = query.where(OutboxMessage.broadcast_id == broadcast_id)
+    counts = {status.value: 0 for status in OutboxStatus}
+    counts.update(dict(db.session.execute(query).all()))
+    return counts
+
+
+def messages_query(status: str | None = None):
+    """The outbox as an organizer reads it, optionally one status only: failures first, since
+    they are what an organizer must act on, then the newest."""
+    query = select(OutboxMessage)
+    if status in {s.value for s in OutboxStatus}:
+        query = query.where(OutboxMessage.status == status)
+    return query.order_by(case((OutboxMessage.status == OutboxStatus.FAILED, 0), else_=1), OutboxMessage.id.desc())

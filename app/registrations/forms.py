@@ -1,4 +1,5 @@
-"""The registration form, its per-event questions, and the organizer's question editor.
+"""The registration form, its per-event questions, and the organizer's question editor and
+message to registrants.
 
 Field names are part of the public interface: other sites may post to the registration form.
 """
@@ -132,3 +133,19 @@ class QuestionForm(BaseForm):
             options_text=self.options_text.data,
             required=self.required.data,
         )
+
+
+class BroadcastForm(BaseForm):
+    """An organizer's message to an event's registrants; the audience's choices are set by the view."""
+
+    audience = SelectField(_l("A chi"))
+    subject = StringField(_l("Oggetto"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    body = TextAreaField(
+        _l("Messaggio"),
+        validators=[DataRequired(REQUIRED), Length(max=10000)],
+        description=_l(
+            "Testo semplice, inviato così come è scritto: cominci con il saluto che preferisce (per esempio "
+            "«Gentili partecipanti,»). I link diventano cliccabili; ogni messaggio aggiunge i dati dell'evento "
+            "e il link personale di ciascuno. Prima dell'invio viene mostrata l'anteprima."
+        ),
+    )

@@ -472,6 +472,13 @@ def send_broadcast(
     return broadcast
 
 
+def broadcasts_for(event: Event) -> list[Broadcast]:
+    """The messages organizers have sent about an event, newest first."""
+    return list(
+        db.session.scalars(select(Broadcast).where(Broadcast.event_id == event.id).order_by(Broadcast.id.desc()))
+    )
+
+
 # -- receivers: what makes a message ------------------------------------------------------------
 
 

@@ -28,6 +28,7 @@ from app.registrations.labels import (
     ROLE_LABELS,
     answer_label,
 )
+from app.registrations.services import status_counts
 from app.text import html_to_text
 from app.timeutil import ROME, utcnow
 from app.urls import absolute_url
@@ -130,6 +131,8 @@ def init_app(app: Flask) -> None:
         ACTIVITY_LABELS=ACTIVITY_LABELS,
         ACTOR_LABELS=ACTOR_LABELS,
         answer_label=answer_label,
+        # The events domain's pages show their registrations' counts without importing that domain.
+        registration_status_counts=status_counts,
         EventStatus=EventStatus,
         AttendanceMode=AttendanceMode,
         map_url=map_url,

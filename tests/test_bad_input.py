@@ -151,7 +151,7 @@ def test_twenty_digit_id_is_a_404(client, logged_in, make_event):
 
 def test_ids_are_ascii_digits_up_to_the_largest_integer_column(app):
     urls = app.url_map.bind("incontri.test")
-    assert urls.match(f"/gestione/eventi/{2**31 - 1}") == ("manage.event_detail", {"event_id": 2**31 - 1})
+    assert urls.match(f"/gestione/eventi/{2**31 - 1}") == ("manage_events.event_detail", {"event_id": 2**31 - 1})
     for path in (f"/gestione/eventi/{2**31}", "/gestione/eventi/٣"):  # "٣" is an Arabic-Indic 3
         with pytest.raises(NotFound):
             urls.match(path)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Select, exists, func, inspect, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app import search
@@ -37,6 +38,7 @@ from app.inputs import MAX_YEAR, MIN_YEAR
 from app.locks import take_sqlite_write_lock
 from app.text import sanitize_html, slugify
 from app.timeutil import ROME, month_bounds, utcnow
+from app.transaction import committed
 
 
 class EventError(Exception):
@@ -372,12 +374,12 @@ def _apply(event: Event, data: EventInput) -> None:
 
 def create_event(data: EventInput) -> Event:
     _check_event_input(data)
-    event = Event(status=EventStatus.DRAFT, sequence=0)
-    event.slug = unique_slug(data.slug or data.title)
-    db.session.add(event)  # before _apply: the series it joins lists it
-    with db.session.no_autoflush:  # half-filled until _apply ends
-        _apply(event, data)
-    db.session.commit()
+    with committed():
+        event = Event(status=EventStatus.DRAFT, sequence=0)
+        event.slug = unique_slug(data.slug or data.title)
+        db.session.add(event)  # before _apply: the series it joins lists it
+        with db.session.no_autoflush:  # half-filled until _apply ends
+            _apply(event, data)
     return event
 
 
@@ -395,30 +397,30 @@ def update_event(event: Event, data: EventInput) -> Event:
     """Save the organizer's changes. A change of capacity takes the registrations lock: more
     seats go at once to the waiting list, and fewer than those already confirmed is refused."""
     _check_event_input(data)
-    capacity_changed = data.capacity != event.capacity
-    before_capacity = event.capacity
-    if capacity_changed:
-        event = lock_event(event.id)
-        if data.capacity is not None and data.capacity < event.confirmed_count:
-            db.session.rollback()
-            raise EventError(
-                _l(
-                    "Ci sono già %(n)s iscritti confermati: la capienza non può scendere sotto questo numero.",
-                    n=event.confirmed_count,
+    with committed():
+        capacity_changed = data.capacity != event.capacity
+        before_capacity = event.capacity
+        if capacity_changed:
+            event = lock_event(event.id)
+            if data.capacity is not None and data.capacity < event.confirmed_count:
+                raise EventError(
+                    _l(
+                        "Ci sono già %(n)s iscritti confermati: la capienza non può scendere sotto questo numero.",
+                        n=event.confirmed_count,
+                    ),
+                    field="capacity",
                 )
-            )
-    before = _schedule_signature(event)
-    if data.slug and data.slug != event.slug:
-        event.slug = unique_slug(data.slug, exclude_id=event.id)
-    _apply(event, data)
-    db.session.flush()  # the id columns follow the relationships _apply set
-    if capacity_changed and (event.capacity is None or event.capacity > (before_capacity or 0)):
-        signals.capacity_raised.send(event)  # under the lock taken above
-    if _schedule_signature(event) != before:
-        event.sequence += 1
-        # Participants hear of a new date, time or place in the same transaction that makes it.
-        signals.event_rescheduled.send(event)
-    db.session.commit()
+        before = _schedule_signature(event)
+        if data.slug and data.slug != event.slug:
+            event.slug = unique_slug(data.slug, exclude_id=event.id)
+        _apply(event, data)
+        db.session.flush()  # the id columns follow the relationships _apply set
+        if capacity_changed and (event.capacity is None or event.capacity > (before_capacity or 0)):
+            signals.capacity_raised.send(event)  # under the lock taken above
+        if _schedule_signature(event) != before:
+            event.sequence += 1
+            # Participants hear of a new date, time or place in the same transaction that makes it.
+            signals.event_rescheduled.send(event)
     return event
 
 
@@ -647,24 +649,24 @@ def add_session(event: Event, data: SessionInput) -> EventSession:
         select(func.coalesce(func.max(EventSession.position) + 1, 0)).where(EventSession.event_id == event.id)
     )
     _check_session_input(data, event)
-    session = EventSession(event_id=event.id, position=position)
-    db.session.add(session)
-    _apply_session(session, data)
-    db.session.commit()
+    with committed():
+        session = EventSession(event_id=event.id, position=position)
+        db.session.add(session)
+        _apply_session(session, data)
     db.session.refresh(event)
     return session
 
 
 def update_session(session: EventSession, data: SessionInput) -> EventSession:
     _check_session_input(data, session.event, session)
-    before = (session.starts_at, session.ends_at, session.venue_id, session.online_url)
-    _apply_session(session, data)
-    db.session.flush()  # venue_id follows the venue _apply_session set
-    if (session.starts_at, session.ends_at, session.venue_id, session.online_url) != before:
-        session.sequence += 1
-        if session.event.status != EventStatus.DRAFT:
-            signals.event_rescheduled.send(session.event, sessions=[session])
-    db.session.commit()
+    with committed():
+        before = (session.starts_at, session.ends_at, session.venue_id, session.online_url)
+        _apply_session(session, data)
+        db.session.flush()  # venue_id follows the venue _apply_session set
+        if (session.starts_at, session.ends_at, session.venue_id, session.online_url) != before:
+            session.sequence += 1
+            if session.event.status != EventStatus.DRAFT:
+                signals.event_rescheduled.send(session.event, sessions=[session])
     return session
 
 
@@ -766,3 +768,35 @@ def delete_material(material: Material, upload_folder: str) -> None:
 def event_overview_counts() -> dict[str, int]:
     rows = db.session.execute(select(Event.status, func.count()).group_by(Event.status))
     return {status: count for status, count in rows}
+
+
+# -- reference data: series, types, speakers, organizations, venues --------------------------
+
+
+def save_reference(row, values: dict, *, slug_from: str | None = None) -> None:
+    """Create or change a row of a reference list with the values an organizer gave. A venue's
+    new name or address reaches its coming events' participants (venue_changed). A name or code
+    already taken is refused with EventError, and nothing is saved."""
+    with committed():
+        for name, value in values.items():
+            setattr(row, name, value)
+        if slug_from and not getattr(row, "slug", None):
+            row.slug = slugify(getattr(row, slug_from))
+        db.session.add(row)
+        if isinstance(row, Venue):
+            venue_changed(row)
+        try:
+            db.session.flush()
+        except IntegrityError as error:
+            raise EventError(_l("Esiste già un elemento con lo stesso nome o codice.")) from error
+
+
+def delete_reference(row) -> None:
+    """Delete a row of a reference list; one still used by an event is refused (the foreign keys
+    are RESTRICT), and nothing changes."""
+    with committed():
+        db.session.delete(row)
+        try:
+            db.session.flush()
+        except IntegrityError as error:
+            raise EventError(_l("Non si può eliminare: è usato da almeno un evento.")) from error

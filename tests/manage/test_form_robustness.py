@@ -10,36 +10,35 @@ import pytest
 from sqlalchemy import select
 from wtforms.fields.core import UnboundField
 
+from app.events import forms
 from app.events import services as events
 from app.events.models import EventType, Organization, Series, Speaker
 from app.extensions import db
-from app.manage import forms
-from app.manage.notifications import BroadcastForm
 from app.outbox.models import OutboxMessage
 from app.registrations import services as registrations
-from app.registrations.forms import ParticipantForm, QuestionForm
+from app.registrations.forms import BroadcastForm, ParticipantForm, QuestionForm
 from app.timeutil import today_rome
 from tests.factories import CONSENT, add_weekly_lessons, csrf_token_from, participant
 
 #: Every organizer POST route, by endpoint and the path it is walked at ({…} filled from the world).
 ROUTES = {
-    "manage.event_create": "/gestione/eventi/nuovo",
-    "manage.event_edit": "/gestione/eventi/{event}/modifica",
-    "manage.event_publish": "/gestione/eventi/{event}/pubblica",
-    "manage.event_unpublish": "/gestione/eventi/{event}/ritira",
-    "manage.event_duplicate": "/gestione/eventi/{event}/duplica",
-    "manage.event_delete": "/gestione/eventi/{event}/elimina",
-    "manage.event_cancel": "/gestione/eventi/{event}/annulla",
-    "manage.event_postpone": "/gestione/eventi/{event}/rinvia",
-    "manage.session_create": "/gestione/eventi/{event}/programma/nuovo",
-    "manage.session_edit": "/gestione/eventi/{event}/programma/{session}",
-    "manage.session_delete": "/gestione/eventi/{event}/programma/{session}/elimina",
-    "manage.session_move": "/gestione/eventi/{event}/programma/{session}/sposta",
-    "manage.material_add": "/gestione/eventi/{event}/materiali",
-    "manage.material_delete": "/gestione/eventi/{event}/materiali/{material}/elimina",
-    "manage.catalogue_edit:new": "/gestione/{kind}/nuovo",
-    "manage.catalogue_edit": "/gestione/{kind}/{row}",
-    "manage.catalogue_delete": "/gestione/{kind}/{row}/elimina",
+    "manage_events.event_create": "/gestione/eventi/nuovo",
+    "manage_events.event_edit": "/gestione/eventi/{event}/modifica",
+    "manage_events.event_publish": "/gestione/eventi/{event}/pubblica",
+    "manage_events.event_unpublish": "/gestione/eventi/{event}/ritira",
+    "manage_events.event_duplicate": "/gestione/eventi/{event}/duplica",
+    "manage_events.event_delete": "/gestione/eventi/{event}/elimina",
+    "manage_events.event_cancel": "/gestione/eventi/{event}/annulla",
+    "manage_events.event_postpone": "/gestione/eventi/{event}/rinvia",
+    "manage_events.session_create": "/gestione/eventi/{event}/programma/nuovo",
+    "manage_events.session_edit": "/gestione/eventi/{event}/programma/{session}",
+    "manage_events.session_delete": "/gestione/eventi/{event}/programma/{session}/elimina",
+    "manage_events.session_move": "/gestione/eventi/{event}/programma/{session}/sposta",
+    "manage_events.material_add": "/gestione/eventi/{event}/materiali",
+    "manage_events.material_delete": "/gestione/eventi/{event}/materiali/{material}/elimina",
+    "manage_events.catalogue_edit:new": "/gestione/{kind}/nuovo",
+    "manage_events.catalogue_edit": "/gestione/{kind}/{row}",
+    "manage_events.catalogue_delete": "/gestione/{kind}/{row}/elimina",
     "manage_registrations.registrant_action": "/gestione/eventi/{event}/iscritti/{registration}/{action}",
     "manage_registrations.registrant_check_in": "/gestione/eventi/{event}/iscritti/{registration}/presenza",
     "manage_registrations.registrant_add": "/gestione/eventi/{event}/iscritti/nuovo",
@@ -48,7 +47,7 @@ ROUTES = {
     "manage_registrations.question_attendance": "/gestione/eventi/{event}/domande/presenza-online",
     "manage_registrations.question_edit": "/gestione/eventi/{event}/domande/{question}",
     "manage_registrations.question_delete": "/gestione/eventi/{event}/domande/{question}/elimina",
-    "manage_mail.event_messages": "/gestione/eventi/{event}/messaggi",
+    "manage_registrations.event_messages": "/gestione/eventi/{event}/messaggi",
     "manage_mail.retry": "/gestione/posta/{message}/riprova",
     "manage_mail.retry_all": "/gestione/posta/riprova-tutti",
 }
@@ -162,9 +161,9 @@ def _valid_event(venue) -> dict:
 
 def _valid_data(endpoint: str, kind: str | None, world: dict, venue) -> dict:
     """A form that would be accepted, to spoil one field at a time."""
-    if endpoint in ("manage.event_create", "manage.event_edit"):
+    if endpoint in ("manage_events.event_create", "manage_events.event_edit"):
         return _valid_event(venue)
-    if endpoint in ("manage.session_create", "manage.session_edit"):
+    if endpoint in ("manage_events.session_create", "manage_events.session_edit"):
         day = today_rome() + timedelta(days=12)
         return {"title": "Lezione", "date": day.isoformat(), "start_time": "14:00", "end_time": "16:00"}
     if endpoint in ("manage_registrations.registrant_add", "manage_registrations.registrant_edit"):
@@ -176,7 +175,7 @@ def _valid_data(endpoint: str, kind: str | None, world: dict, venue) -> dict:
             "role": "sindaco",
             f"q_{world['question']}": "In presenza",
         }
-    if endpoint == "manage_mail.event_messages":
+    if endpoint == "manage_registrations.event_messages":
         return {"audience": "all", "subject": "Materiali", "body": "Le slide.", "invia": "1", "destinatari": "2"}
     if endpoint in ("manage_registrations.questions", "manage_registrations.question_edit"):
         return {"label": "Allergie?", "kind": "text"}

@@ -1,4 +1,4 @@
-"""Forms of the organizer area. Field errors are Italian and shown next to the field."""
+"""The organizer's forms of the events domain: events, programme, materials and the reference lists."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberR
 from app.events.models import AttendanceMode, Event
 from app.events.reminders import parse_offsets
 from app.events.services import EventInput, SessionInput
-from app.forms import BaseForm, ConfirmForm  # noqa: F401  (re-exported for the views)
+from app.forms import BaseForm
 from app.i18n import lazy_gettext as _l
 from app.timeutil import ROME, days, rome_datetime
 

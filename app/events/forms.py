@@ -205,23 +205,9 @@ class EventForm(BaseForm):
                 if field.data is None:
                     field.errors.append(_l("Indica l'ora (o scegli «tutto il giorno»)."))
                     valid = False
-        if not valid:
-            return False
-        start, end = self._instants()
-        if end <= start:
-            self.end_date.errors.append(_l("La fine deve essere successiva all'inizio."))
-            valid = False
-        mode = self.attendance_mode.data
-        if mode in (AttendanceMode.ONLINE, AttendanceMode.HYBRID) and not self.online_url.data:
-            self.online_url.errors.append(_l("Per un evento online o ibrido serve il link."))
-            valid = False
-        if mode in (AttendanceMode.IN_PERSON, AttendanceMode.HYBRID) and not self.venue_id.data:
-            self.venue_id.errors.append(_l("Per un evento in presenza o ibrido scegli il luogo."))
-            valid = False
-        opens, closes = self.registration_opens_at.data, self.registration_closes_at.data
-        if opens and closes and closes <= opens:
-            self.registration_closes_at.errors.append(_l("La chiusura deve seguire l'apertura."))
-            valid = False
+        # The event's own rules (end after start, a link or a place for its mode, the
+        # registration window…) are stated once, in events.services, and shown on their field
+        # by the view when the service refuses.
         return valid
 
     def _instants(self):
@@ -277,10 +263,6 @@ class SessionForm(BaseForm):
     speaker_ids = SelectMultipleField(_l("Relatori"), coerce=int, validators=[Optional()])
     venue_id = SelectField(_l("Luogo (se diverso da quello dell'evento)"), coerce=optional_int, validators=[Optional()])
     online_url = URLField(_l("Link per collegarsi (se diverso)"), validators=_url_validators())
-
-    def validate_end_time(self, field):
-        if field.data and self.start_time.data and field.data <= self.start_time.data:
-            raise ValidationError(_l("La fine deve essere successiva all'inizio."))
 
     def follow(self, previous) -> None:
         """A new item starts from the date and times of the previous one, and nothing else."""

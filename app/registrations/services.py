@@ -40,6 +40,7 @@ from app.registrations.queries import waitlist_position, waitlist_query  # noqa:
 from app.signing import sign, unsign
 from app.text import one_line
 from app.timeutil import ROME, utcnow
+from app.transaction import committed
 
 
 class RegistrationError(Exception):
@@ -562,21 +563,23 @@ def _apply_question(question: Question, data: QuestionInput) -> None:
 
 
 def add_question(event: Event, data: QuestionInput) -> Question:
-    position = db.session.scalar(
-        select(func.coalesce(func.max(Question.position) + 1, 0)).where(Question.event_id == event.id)
-    )
-    question = Question(event_id=event.id, position=position)
-    _apply_question(question, data)
-    db.session.add(question)
-    db.session.commit()
+    """A new last question on the event's form; committed, or nothing saved if refused."""
+    with committed():
+        position = db.session.scalar(
+            select(func.coalesce(func.max(Question.position) + 1, 0)).where(Question.event_id == event.id)
+        )
+        question = Question(event_id=event.id, position=position)
+        _apply_question(question, data)
+        db.session.add(question)
     return question
 
 
 def update_question(question: Question, data: QuestionInput) -> Question:
-    if data.kind != question.kind and _has_answers(question):
-        raise RegistrationError(_l("Ci sono già risposte: il tipo di domanda non si può più cambiare."))
-    _apply_question(question, data)
-    db.session.commit()
+    """Committed, or rolled back whole if refused: a refusal never leaves the question half changed."""
+    with committed():
+        if data.kind != question.kind and _has_answers(question):
+            raise RegistrationError(_l("Ci sono già risposte: il tipo di domanda non si può più cambiare."))
+        _apply_question(question, data)
     return question
 
 
@@ -585,10 +588,10 @@ def _has_answers(question: Question) -> bool:
 
 
 def delete_question(question: Question) -> None:
-    if _has_answers(question):
-        raise RegistrationError(_l("Non si può eliminare: qualcuno ha già risposto a questa domanda."))
-    db.session.delete(question)
-    db.session.commit()
+    with committed():
+        if _has_answers(question):
+            raise RegistrationError(_l("Non si può eliminare: qualcuno ha già risposto a questa domanda."))
+        db.session.delete(question)
 
 
 def questions_for(event_id: int) -> list[Question]:

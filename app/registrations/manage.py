@@ -1,20 +1,26 @@
-"""The organizer area for an event's registrations: list, actions, exports, check-in, questions."""
+"""The organizer area for an event's registrations: list, actions, exports, check-in, questions,
+and messages to registrants. Every route reaches its event through the one door,
+`events.access.event_for`."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from app.comuni import comuni_names
+from app.events import access
 from app.events.models import Event
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.i18n import gettext as _
+from app.i18n import ngettext
+from app.outbox import services as outbox
 from app.redirects import safe_next_path
-from app.registrations import export, services
-from app.registrations.forms import QuestionForm, participant_form_class
+from app.registrations import export, notifications, services
+from app.registrations.forms import BroadcastForm, QuestionForm, participant_form_class
 from app.registrations.labels import REGISTRATION_STATUS_LABELS
 from app.registrations.models import Actor, Question, Registration, RegistrationStatus, Source
 from app.registrations.notifications import SUBJECTS
@@ -30,12 +36,14 @@ def require_login():
 
 
 def _event(event_id: int) -> Event:
-    return db.get_or_404(Event, event_id)
+    """Through the door: registrants' data is what the organizer asks to see or change."""
+    return access.event_for(event_id, access.Action.REGISTRANTS)
 
 
-def _registration(event_id: int, registration_id: int) -> Registration:
-    registration = db.get_or_404(Registration, registration_id)
-    if registration.event_id != event_id:
+def _registration(event: Event, registration_id: int) -> Registration:
+    """A registration of this event, or 404: an id from another event is not found here."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
         abort(404)
     return registration
 
@@ -80,10 +88,11 @@ def registrant_list(event_id: int):
 
 @bp.get("/eventi/<int:event_id>/iscritti/<int:registration_id>")
 def registrant_detail(event_id: int, registration_id: int):
-    registration = _registration(event_id, registration_id)
+    event = _event(event_id)
+    registration = _registration(event, registration_id)
     return render_template(
         "manage/registration_detail.html",
-        event=registration.event,
+        event=event,
         registration=registration,
         questions=services.questions_for(event_id),
         waitlist_position=services.waitlist_position(registration),
@@ -94,8 +103,8 @@ def registrant_detail(event_id: int, registration_id: int):
 def registrant_action_confirm(event_id: int, registration_id: int, action: str):
     """Before taking a seat or a request away from someone: who, which email goes out, and who
     gets the seat from the waiting list. A plain page with a form, so it needs no JavaScript."""
-    registration = _registration(event_id, registration_id)
-    event = registration.event
+    event = _event(event_id)
+    registration = _registration(event, registration_id)
     cancelling = action == "annulla"
     if cancelling:
         possible = registration.is_active
@@ -119,7 +128,8 @@ def registrant_action_confirm(event_id: int, registration_id: int, action: str):
 
 @bp.post("/eventi/<int:event_id>/iscritti/<int:registration_id>/<any(approva, respingi, conferma, annulla):action>")
 def registrant_action(event_id: int, registration_id: int, action: str):
-    registration = _registration(event_id, registration_id)
+    event = _event(event_id)
+    registration = _registration(event, registration_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     name = registration.full_name
@@ -137,7 +147,7 @@ def registrant_action(event_id: int, registration_id: int, action: str):
             grew = services.promote(registration, user_id=current_user.id)
             message = _("%(name)s: iscrizione confermata.", name=name)
             if grew:
-                message += " " + _("La capienza è salita a %(n)s posti.", n=registration.event.capacity)
+                message += " " + _("La capienza è salita a %(n)s posti.", n=event.capacity)
             flash(message, "success")
         else:
             promoted = services.cancel(registration, by=Actor.ORGANIZER, user_id=current_user.id)
@@ -155,7 +165,8 @@ def registrant_action(event_id: int, registration_id: int, action: str):
 @bp.post("/eventi/<int:event_id>/iscritti/<int:registration_id>/presenza")
 def registrant_check_in(event_id: int, registration_id: int):
     """Tick or untick a participant at the door; answers JSON to the check-in page's script."""
-    registration = _registration(event_id, registration_id)
+    event = _event(event_id)
+    registration = _registration(event, registration_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     present = request.form.get("presente") == "1"
@@ -210,7 +221,8 @@ def registrant_add(event_id: int):
 
 @bp.route("/eventi/<int:event_id>/iscritti/<int:registration_id>/modifica", methods=["GET", "POST"])
 def registrant_edit(event_id: int, registration_id: int):
-    registration = _registration(event_id, registration_id)
+    event = _event(event_id)
+    registration = _registration(event, registration_id)
     form = participant_form_class(services.questions_for(event_id), with_consent=False)()
     if request.method == "GET":
         form.fill_from(registration)
@@ -227,7 +239,7 @@ def registrant_edit(event_id: int, registration_id: int):
             )
     return render_template(
         "manage/registration_form.html",
-        event=registration.event,
+        event=event,
         form=form,
         registration=registration,
         comuni=comuni_names(),
@@ -307,7 +319,6 @@ def questions(event_id: int):
         try:
             services.add_question(event, form.to_input())
         except services.RegistrationError as error:
-            db.session.rollback()
             flash(str(error), "danger")
         else:
             flash(_("Domanda aggiunta al modulo di iscrizione."), "success")
@@ -327,34 +338,36 @@ def question_attendance(event_id: int):
     return redirect(url_for("manage_registrations.questions", event_id=event.id), code=303)
 
 
-def _question(event_id: int, question_id: int) -> Question:
-    question = db.get_or_404(Question, question_id)
-    if question.event_id != event_id:
+def _question(event: Event, question_id: int) -> Question:
+    """A question of this event's form, or 404."""
+    question = db.session.get(Question, question_id)
+    if question is None or question.event_id != event.id:
         abort(404)
     return question
 
 
 @bp.route("/eventi/<int:event_id>/domande/<int:question_id>", methods=["GET", "POST"])
 def question_edit(event_id: int, question_id: int):
-    question = _question(event_id, question_id)
+    event = _event(event_id)
+    question = _question(event, question_id)
     form = QuestionForm(obj=question)
     if form.validate_on_submit():
         try:
             services.update_question(question, form.to_input())
         except services.RegistrationError as error:
-            db.session.rollback()
             flash(str(error), "danger")
         else:
             flash(_("Domanda aggiornata."), "success")
             return redirect(url_for("manage_registrations.questions", event_id=event_id), code=303)
-    return render_template("manage/question_form.html", event=_event(event_id), form=form, question=question), (
+    return render_template("manage/question_form.html", event=event, form=form, question=question), (
         422 if request.method == "POST" else 200
     )
 
 
 @bp.post("/eventi/<int:event_id>/domande/<int:question_id>/elimina")
 def question_delete(event_id: int, question_id: int):
-    question = _question(event_id, question_id)
+    event = _event(event_id)
+    question = _question(event, question_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -364,3 +377,62 @@ def question_delete(event_id: int, question_id: int):
     else:
         flash(_("Domanda eliminata."), "success")
     return redirect(url_for("manage_registrations.questions", event_id=event_id), code=303)
+
+
+# -- messages to registrants ----------------------------------------------------------------
+
+
+def _audiences() -> list[SelectChoice]:
+    return [SelectChoice("all", _("Tutti gli iscritti attivi (confermati, in lista d'attesa, da approvare)"))] + [
+        SelectChoice(status, str(REGISTRATION_STATUS_LABELS[status])) for status in notifications.AUDIENCES[1:]
+    ]
+
+
+@bp.route("/eventi/<int:event_id>/messaggi", methods=["GET", "POST"])
+def event_messages(event_id: int):
+    """Write, preview, then send: "Anteprima" shows the email exactly as one recipient will get
+    it and how many will get it; only the "Invia" of that preview, which carries the previewed
+    text, queues the messages."""
+    event = _event(event_id)
+    form = BroadcastForm()
+    form.audience.choices = _audiences()
+    preview = None
+    if form.validate_on_submit():
+        subject, body, audience = form.subject.data, form.body.data, form.audience.data
+        preview = notifications.preview_broadcast(event, subject, body, audience, current_user.email)
+        if not preview.recipients:
+            form.audience.errors.append(_("Nessun iscritto corrisponde a questa scelta: il messaggio non partirebbe."))
+            preview = None
+        elif request.form.get("invia"):
+            if request.form.get("destinatari") == str(preview.recipients):
+                broadcast = notifications.send_broadcast(
+                    event, subject, body, audience, user_id=current_user.id, organizer_email=current_user.email
+                )
+                count = len(broadcast.messages)
+                flash(
+                    ngettext(
+                        "Messaggio messo in coda per %(num)d persona.",
+                        "Messaggio messo in coda per %(num)d persone.",
+                        count,
+                    ),
+                    "success",
+                )
+                return redirect(url_for("manage_registrations.event_messages", event_id=event.id), code=303)
+            flash(
+                _("Nel frattempo il numero di destinatari è cambiato: controlli l'anteprima e confermi di nuovo."),
+                "warning",
+            )
+    broadcasts = notifications.broadcasts_for(event)
+    progress = {b.id: outbox.status_counts(broadcast_id=b.id) for b in broadcasts}
+    status = 200 if request.method == "GET" or preview is not None else 422
+    return render_template(
+        "manage/event_messages.html",
+        event=event,
+        form=form,
+        preview=preview,
+        audience_label=dict((str(c.value), c.label) for c in form.audience.choices).get(form.audience.data),
+        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        broadcasts=broadcasts,
+        progress=progress,
+        counts=outbox.status_counts(event_id=event.id),
+    ), status

@@ -131,11 +131,12 @@ def register_blueprints(app: Flask) -> None:
     from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
     from app.calendar.routes import bp as calendar_bp
+    from app.events.manage import bp as manage_events_bp
     from app.events.routes import bp as events_bp
     from app.i18n import bp as i18n_bp
-    from app.manage.notifications import bp as manage_mail_bp
-    from app.manage.registrations import bp as manage_registrations_bp
     from app.manage.routes import bp as manage_bp
+    from app.outbox.manage import bp as manage_mail_bp
+    from app.registrations.manage import bp as manage_registrations_bp
     from app.registrations.routes import bp as registrations_bp
 
     app.register_blueprint(calendar_bp)
@@ -143,6 +144,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(registrations_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(manage_bp, url_prefix="/gestione")
+    app.register_blueprint(manage_events_bp, url_prefix="/gestione")
     app.register_blueprint(manage_registrations_bp, url_prefix="/gestione")
     app.register_blueprint(manage_mail_bp, url_prefix="/gestione")
     app.register_blueprint(api_bp, url_prefix="/api/v1")

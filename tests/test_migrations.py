@@ -120,9 +120,46 @@ def test_upgrade_gives_lessons_to_the_existing_course_type_only(empty_database_u
 def test_downgrade_from_0008_drops_has_lessons(empty_database_url):
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database_url})
     with app.app_context():
-        upgrade()
+        upgrade(revision="0008")
         upgraded = {column["name"] for column in inspect(db.engine).get_columns("event_types")}
         downgrade(revision="0007")
         downgraded = {column["name"] for column in inspect(db.engine).get_columns("event_types")}
         db.engine.dispose()
     assert upgraded - downgraded == {"has_lessons"}
+
+
+def test_upgrade_makes_the_existing_exhibition_type_whole_days_by_default(empty_database_url):
+    """Before 0009 the slug 'mostra' made a new event start as lasting whole days."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="0008")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO event_types (slug, label, color, requires_registration, position, reminder_offsets,"
+                    " has_lessons, updated_at) VALUES ('fiera', 'Fiera', '#123456', false, 9, '', false,"
+                    " '2026-11-01 00:00:00+00')"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            flags = dict(conn.execute(text("SELECT slug, all_day_by_default FROM event_types")).tuples().all())
+        db.engine.dispose()
+    assert {slug: bool(flag) for slug, flag in flags.items()} == {
+        "consulta": False,
+        "incontro": False,
+        "mostra": True,
+        "corso": False,
+        "fiera": False,
+    }
+
+
+def test_downgrade_from_0009_drops_all_day_by_default(empty_database_url):
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="0009")
+        upgraded = {column["name"] for column in inspect(db.engine).get_columns("event_types")}
+        downgrade(revision="0008")
+        downgraded = {column["name"] for column in inspect(db.engine).get_columns("event_types")}
+        db.engine.dispose()
+    assert upgraded - downgraded == {"all_day_by_default"}

@@ -29,17 +29,17 @@ DEMO_ORGANIZER_PASSWORD = "incontri-demo"
 
 EVENT_TYPES = [
     # slug, label, colour, requires registration, default capacity, reminders (a course's: before each lesson),
-    # has lessons
-    ("consulta", "Riunione della Consulta", "#004d99", True, 40, "7g, 1g", False),
-    ("incontro", "Incontro", "#00734d", True, 80, "7g, 1g", False),
-    ("mostra", "Mostra", "#8a1c4a", False, None, "", False),
-    ("corso", "Percorso formativo", "#a64b00", True, 25, "1g", True),
+    # has lessons, whole days by default
+    ("consulta", "Riunione della Consulta", "#004d99", True, 40, "7g, 1g", False, False),
+    ("incontro", "Incontro", "#00734d", True, 80, "7g, 1g", False, False),
+    ("mostra", "Mostra", "#8a1c4a", False, None, "", False, True),
+    ("corso", "Percorso formativo", "#a64b00", True, 25, "1g", True, False),
 ]
 
 
 def seed_event_types() -> None:
     """The four types the association works with; they are data and can be extended."""
-    for position, (slug, label, color, requires, capacity, reminders, lessons) in enumerate(EVENT_TYPES):
+    for position, (slug, label, color, requires, capacity, reminders, lessons, all_day) in enumerate(EVENT_TYPES):
         if db.session.scalar(select(EventType).where(EventType.slug == slug)) is None:
             db.session.add(
                 EventType(
@@ -51,6 +51,7 @@ def seed_event_types() -> None:
                     position=position,
                     reminder_offsets=reminders,
                     has_lessons=lessons,
+                    all_day_by_default=all_day,
                 )
             )
     db.session.commit()

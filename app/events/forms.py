@@ -366,6 +366,10 @@ class EventTypeForm(BaseForm):
         filters=[lambda value: value or ""],
         description=_l("Quanto prima dell'inizio scrivere agli iscritti, ad esempio «7g, 1g». Vuoto: nessuno."),
     )
+    all_day_by_default = BooleanField(
+        _l("Di norma dura giorni interi (mostra)"),
+        description=_l("Un nuovo evento di questo tipo parte come evento di giornata intera, senza orari."),
+    )
     has_lessons = BooleanField(
         _l("Ha lezioni (percorso formativo)"),
         description=_l(

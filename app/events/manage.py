@@ -85,7 +85,7 @@ def event_create():
             form.type_id.data = event_type.id
             form.registration_required.data = event_type.requires_registration
             form.capacity.data = event_type.default_capacity
-            form.all_day.data = event_type.slug == "mostra"
+            form.all_day.data = event_type.all_day_by_default
         else:
             form.registration_required.data = True
     if form.validate_on_submit():

@@ -67,6 +67,9 @@ class EventType(db.Model):
     #: and the programme is headed "Lezioni". Otherwise the sessions are one event's programme.
     #: A column, not the slug, so that renaming the type keeps what it does.
     has_lessons: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: Whether a new event of this type starts as lasting whole days (an exhibition): the
+    #: organizer's form then asks for days, not hours. A column, not the slug, as above.
+    all_day_by_default: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: Calendar feeds compare this to decide whether they changed.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

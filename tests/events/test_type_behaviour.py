@@ -1,4 +1,4 @@
-"""What an event type does is its data (has_lessons), not its slug."""
+"""What an event type does is its data (has_lessons, all_day_by_default), not its slug."""
 
 from __future__ import annotations
 
@@ -140,3 +140,16 @@ def test_admins_can_give_a_type_lessons_in_the_organizer_area(logged_in):
     assert response.status_code == 303
     db.session.expire_all()
     assert db.session.get(EventType, incontro.id).has_lessons is True
+
+
+def _all_day_checked(page: str) -> bool:
+    tag = re.search(r"<input[^>]*name=\"all_day\"[^>]*>", page)[0]
+    return "checked" in tag
+
+
+def test_a_renamed_exhibition_type_still_starts_new_events_as_whole_days(logged_in):
+    exhibition = db.session.scalar(select(EventType).where(EventType.slug == "mostra"))
+    exhibition.slug = "esposizione"
+    db.session.commit()
+    assert _all_day_checked(logged_in.get("/gestione/eventi/nuovo?tipo=esposizione").get_data(as_text=True))
+    assert not _all_day_checked(logged_in.get("/gestione/eventi/nuovo?tipo=incontro").get_data(as_text=True))

@@ -21,25 +21,9 @@ from app.outbox.delivery import deliver_due
 from app.outbox.models import OutboxMessage, OutboxStatus
 from app.registrations.models import Registration
 from app.timeutil import today_rome
-from tests.factories import ORGANIZER_EMAIL, ORGANIZER_PASSWORD, csrf_token_from
+from tests.factories import ORGANIZER_EMAIL, ORGANIZER_PASSWORD, csrf_token_from, post_registration_form
 
 TWENTY_DIGITS = "9" * 20
-
-PARTICIPANT = {
-    "first_name": "Giulia",
-    "last_name": "Ferrero",
-    "email": "giulia.ferrero@comune.pinerolo.to.it",
-    "organization": "Pinerolo",
-    "role": "assessore",
-    "privacy_consent": "y",
-}
-
-
-def _register(client, event, **changes):
-    page = client.get(f"/eventi/{event.slug}/iscrizione")
-    data = {**PARTICIPANT, "csrf_token": csrf_token_from(page), **changes}
-    return client.post(f"/eventi/{event.slug}/iscrizione", data=data)
-
 
 # -- NUL and other control characters --------------------------------------------------------
 
@@ -102,7 +86,7 @@ def test_nul_byte_in_an_organizer_form_field_is_dropped_and_the_event_saved(logg
 
 def test_nul_byte_in_a_public_form_field_is_dropped_and_what_was_typed_is_kept(client, make_event):
     event = make_event()
-    response = _register(client, event, first_name="Giu\x00lia", organization="Pinerolo\x1b")
+    response = post_registration_form(client, event, first_name="Giu\x00lia", organization="Pinerolo\x1b")
     assert response.status_code == 303
     registration = db.session.scalar(select(Registration))
     assert (registration.first_name, registration.organization) == ("Giulia", "Pinerolo")
@@ -184,7 +168,7 @@ def test_crlf_in_next_after_login_redirects_home_logged_in(client, organizer):
 
 def test_non_ascii_letters_before_the_at_sign_are_refused_with_a_message(client, make_event):
     event = make_event()
-    response = _register(client, event, email="grazia.lò@comune.example.it")
+    response = post_registration_form(client, event, email="grazia.lò@comune.example.it")
     assert response.status_code == 422
     assert "Prima della @" in response.get_data(as_text=True)
     assert db.session.scalar(select(Registration)) is None
@@ -192,7 +176,7 @@ def test_non_ascii_letters_before_the_at_sign_are_refused_with_a_message(client,
 
 def test_an_internationalised_domain_is_accepted_and_its_mail_delivered(client, make_event, app, tmp_path):
     event = make_event()
-    response = _register(client, event, email="anna@città.example")
+    response = post_registration_form(client, event, email="anna@città.example")
     assert response.status_code == 303
     queued = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "anna@città.example")).all()
     assert queued

@@ -34,6 +34,9 @@ ACTIVITY_LABELS = {
     ActivityKind.UPDATED: lazy_gettext("dati modificati"),
     ActivityKind.LINK_REQUESTED: lazy_gettext("link personale inviato di nuovo"),
     ActivityKind.CHECKED_IN: lazy_gettext("presente all'evento"),
+    ActivityKind.ATTENDANCE_REMOVED: lazy_gettext("presenza tolta"),
+    ActivityKind.CERTIFICATE_ISSUED: lazy_gettext("attestato rilasciato"),
+    ActivityKind.CERTIFICATE_REVOKED: lazy_gettext("attestato revocato"),
 }
 
 ACTOR_LABELS = {

@@ -185,6 +185,10 @@ class ActivityKind(enum.StrEnum):
     UPDATED = "updated"
     LINK_REQUESTED = "link_requested"
     CHECKED_IN = "checked_in"
+    #: Recorded by the courses domain: a presence taken back, a certificate issued or revoked.
+    ATTENDANCE_REMOVED = "attendance_removed"
+    CERTIFICATE_ISSUED = "certificate_issued"
+    CERTIFICATE_REVOKED = "certificate_revoked"
 
 
 class Actor(enum.StrEnum):
@@ -206,6 +210,8 @@ class Activity(db.Model):
     #: The organizer's account, when an organizer acted.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: What it concerned, in words: the lesson and minutes of an attendance, a certificate's code…
+    detail: Mapped[str | None] = mapped_column(Text)
 
     registration: Mapped[Registration] = relationship(back_populates="activities")
 

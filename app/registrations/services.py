@@ -61,13 +61,20 @@ def lock_event(event_id: int) -> Event:
 # -- status changes: the only places that move confirmed_count ------------------------------
 
 
-def _record(registration: Registration, kind: ActivityKind, actor: Actor, user_id: int | None) -> None:
-    """Write what happened and announce it in the same transaction: the email it calls for
-    (registrations/notifications.py) and anything else that reacts is saved with it, or nothing."""
-    activity = Activity(registration=registration, kind=kind, actor=actor, user_id=user_id)
+def record_activity(
+    registration: Registration, kind: ActivityKind, actor: Actor, user_id: int | None, detail: str | None = None
+) -> Activity:
+    """Write what happened to a registration into its history and announce it, in the caller's
+    transaction: the email it calls for (registrations/notifications.py) and anything else that
+    reacts is saved with it, or nothing. Higher domains record their own changes here too."""
+    activity = Activity(registration=registration, kind=kind, actor=actor, user_id=user_id, detail=detail)
     db.session.add(activity)
     db.session.flush()
     signals.registration_activity.send(activity)
+    return activity
+
+
+_record = record_activity
 
 
 def _confirm(event: Event, registration: Registration) -> None:

@@ -123,6 +123,7 @@ _configure_sqlite()
 def register_domains() -> None:
     """Each domain's receivers connect to the signals of the domains below it when its modules
     are imported (docs/architecture.md): import them before any request or command runs."""
+    import app.courses.exports
     import app.courses.models
     import app.registrations.notifications
     import app.registrations.services  # noqa: F401

@@ -21,6 +21,7 @@ from app.formatting import long_date
 from app.i18n import lazy_gettext as _l
 from app.registrations import services as registrations
 from app.registrations.models import ActivityKind, Actor, Registration, RegistrationStatus
+from app.signing import sign, unsign
 from app.timeutil import ROME, utcnow
 from app.transaction import committed
 
@@ -205,9 +206,11 @@ def present_ids(slot: Slot) -> list[int]:
 
 
 def rule_for(event: Event) -> CertificateRule:
-    """The course's rule; the default (75 % of the hours) until the organizer sets one."""
+    """The course's rule; until the organizer sets one, 75 % of the hours, and certificates
+    only for courses (types with lessons)."""
     rule = db.session.get(CertificateRule, event.id)
-    return rule or CertificateRule(event_id=event.id, enabled=True, basis=RuleBasis.HOURS, min_percent=75)
+    default = CertificateRule(event_id=event.id, enabled=event.type.has_lessons, basis=RuleBasis.HOURS, min_percent=75)
+    return rule or default
 
 
 def set_rule(event: Event, *, enabled: bool, basis: str, min_percent: int) -> CertificateRule:
@@ -398,3 +401,66 @@ def find_certificate(code: str) -> Certificate | None:
     if not code:
         return None
     return db.session.scalar(select(Certificate).where(Certificate.code == code))
+
+
+# -- the attendance page and the QR check-in -----------------------------------------------------------
+
+
+def attendance_minutes(slot: Slot) -> dict[int, int | None]:
+    """Who is present at the lesson, in one query: registration id → minutes (None: the whole lesson)."""
+    condition = Attendance.session_id.is_(None) if slot.session is None else Attendance.session_id == slot.session_id
+    return dict(
+        db.session.execute(
+            select(Attendance.registration_id, Attendance.minutes)
+            .join(Registration, Registration.id == Attendance.registration_id)
+            .where(condition, Registration.event_id == slot.event.id)
+        ).all()
+    )
+
+
+#: The purpose (salt) of the codes printed on participants' pages: a code of another kind never opens here.
+CHECK_IN_PURPOSE = "check-in"
+#: A check-in code stays good until a day after its event ends.
+CHECK_IN_GRACE = timedelta(days=1)
+#: The signature's own limit, beyond any course's length; the event's end decides before it.
+_CHECK_IN_MAX_AGE = 400 * 24 * 3600
+
+
+class CheckInRefused(CourseError):
+    """A scanned code that cannot check anyone in; `status` is the HTTP answer that fits."""
+
+    def __init__(self, message, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+def check_in_code(registration: Registration) -> str:
+    """The signed code of a person's QR check-in: the registration's id only, never personal data
+    nor the registration's token (which opens the person's own page)."""
+    return sign(CHECK_IN_PURPOSE, {"r": registration.id})
+
+
+def registration_for_check_in(code: str, now: datetime | None = None) -> Registration:
+    """The confirmed registration a scanned code names, or CheckInRefused saying why not."""
+    payload = unsign(CHECK_IN_PURPOSE, code, max_age=_CHECK_IN_MAX_AGE)
+    registration_id = payload.get("r") if payload else None
+    if not isinstance(registration_id, int) or isinstance(registration_id, bool):
+        raise CheckInRefused(_l("Codice non valido: non è un codice di accoglienza di questo sito."), 400)
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        raise CheckInRefused(_l("Questa iscrizione non esiste più."), 404)
+    if (now or utcnow()) > registration.event.ends_at + CHECK_IN_GRACE:
+        raise CheckInRefused(_l("Codice scaduto: l'evento è terminato."), 400)
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise CheckInRefused(_l("Questa iscrizione non è confermata: non si può segnare la presenza."), 409)
+    return registration
+
+
+def attendance_grid(event: Event) -> dict[tuple[int, int | None], int | None]:
+    """The whole course in one query: (registration id, lesson id) → minutes (None: the whole lesson)."""
+    rows = db.session.execute(
+        select(Attendance.registration_id, Attendance.session_id, Attendance.minutes)
+        .join(Registration, Registration.id == Attendance.registration_id)
+        .where(Registration.event_id == event.id)
+    ).all()
+    return {(registration_id, session_id): minutes for registration_id, session_id, minutes in rows}

@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from app.i18n import gettext as _
+from app.registrations import signals
 from app.registrations.labels import REGISTRATION_STATUS_LABELS, ROLE_LABELS, answer_label
 from app.registrations.models import Question, Registration
 from app.timeutil import ROME
@@ -58,11 +59,10 @@ def rows(registrations: list[Registration], questions: list[Question]) -> tuple[
         _("Confermato il"),
         _("In lista d'attesa dal"),
         _("Annullato il"),
-        _("Presente"),
         _("Inserito da"),
         _("Lingua"),
         _("Versione informativa privacy"),
-    ] + [q.label for q in questions]
+    ]
     body = []
     for r in registrations:
         body.append(
@@ -78,13 +78,20 @@ def rows(registrations: list[Registration], questions: list[Question]) -> tuple[
                 r.confirmed_at,
                 r.waitlisted_at,
                 r.cancelled_at,
-                r.checked_in_at,
                 _("organizzatore") if r.source == "organizer" else _("online"),
                 r.locale,
                 r.consent_version,
             ]
-            + [_answer(q, r.answer_for(q.id)) for q in questions]
         )
+    # Columns other domains add (attendance, certificates…), then the answers, last.
+    for _receiver, columns in signals.export_columns.send(registrations):
+        for title, values in columns or []:
+            header.append(title)
+            for row, registration in zip(body, registrations, strict=True):
+                row.append(values.get(registration.id, ""))
+    header += [q.label for q in questions]
+    for row, registration in zip(body, registrations, strict=True):
+        row += [_answer(q, registration.answer_for(q.id)) for q in questions]
     return header, body
 
 

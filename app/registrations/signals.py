@@ -11,3 +11,7 @@ from blinker import Namespace
 _signals = Namespace()
 
 registration_activity = _signals.signal("registration-activity")
+
+#: Asked when registrants are exported: sender is the list of registrations; a receiver returns
+#: the columns it adds, as a list of (header, {registration id: value}).
+export_columns = _signals.signal("export-columns")

@@ -157,3 +157,18 @@ def test_revoking_needs_a_reason_and_verification_finds_codes_however_typed(fini
 @pytest.mark.parametrize(("minutes", "text"), [(720, "12"), (750, "12,5"), (75, "1,25"), (50, "0,83")])
 def test_hours_are_written_as_a_certificate_states_them(minutes, text):
     assert courses.hours(minutes) == text
+
+
+def test_the_registrants_export_gains_hours_standing_and_certificate_code(finished_course):
+    from app.registrations import export
+
+    good, short = register(finished_course).registration, register(finished_course).registration
+    attend(finished_course, good, [0, 1, 2, 3])
+    attend(finished_course, short, [0], minutes={0: 90})
+    certificate = courses.issue(finished_course, good)
+    header, body = export.rows([good, short], [])
+    columns = {title: [row[header.index(title)] for row in body] for title in header}
+    assert columns["Ore frequentate"] == ["12", "1,5"]
+    assert columns["Lezioni frequentate"] == ["4/4", "1/4"]
+    assert columns["Attestato"] == ["idoneo all'attestato", "frequenza insufficiente"]
+    assert columns["Codice attestato"] == [certificate.code, ""]

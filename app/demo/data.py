@@ -339,6 +339,43 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
             )
         )
 
+    # A course of the autumn, finished: attendance recorded for every lesson, certificates issued.
+    done_start = _weekday_on_or_after(today - timedelta(days=40), 1)
+    events["corso-concluso"] = event(
+        "percorso-europrogettazione-piccoli-comuni",
+        "Percorso formativo: europrogettazione per i piccoli comuni",
+        "corso",
+        _at(done_start, 9, 30),
+        _at(done_start + timedelta(days=21), 12, 30),
+        summary="Quattro mattine per scrivere un progetto europeo con i comuni sotto i mille abitanti.",
+        description="Il percorso si è concluso: le persone che hanno frequentato almeno tre quarti delle ore "
+        "ricevono l'attestato di partecipazione, verificabile con il suo codice.",
+        attendance_mode=AttendanceMode.IN_PERSON,
+        venue_id=venues["anci"].id,
+        capacity=20,
+        themes=["Formazione", "Politiche europee"],
+        partners=["regione"],
+    )
+    for week, title in enumerate(
+        [
+            "Lezione 1 – Dall'idea al progetto",
+            "Lezione 2 – Partenariati tra piccoli comuni",
+            "Lezione 3 – Il bilancio di progetto",
+            "Lezione 4 – Rendicontazione e comunicazione",
+        ]
+    ):
+        day = done_start + timedelta(days=7 * week)
+        db.session.add(
+            EventSession(
+                event=events["corso-concluso"],
+                position=week,
+                title=title,
+                starts_at=_at(day, 9, 30),
+                ends_at=_at(day, 12, 30),
+                speakers=[speakers["formatore"]],
+            )
+        )
+
     # Agendas: the 2nd incontro with COP and Januaforum / RAIL, and the PROFILE presentation.
     cop_title = "COP – Consorzio Ong Piemontesi: dal coordinamento politico all'accompagnamento degli enti locali"
     agendas = {
@@ -443,6 +480,7 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
     # These people are invented: writing them emails would only fill instance/mail/.
     with outbox.silenced():
         _demo_registrations(events, today)
+        _demo_attendance(events["corso-concluso"])
     return events
 
 
@@ -574,6 +612,37 @@ def _demo_registrations(events: dict[str, Event], today: date) -> None:
         select(Registration).where(Registration.event_id == events["corso"].id).order_by(Registration.id)
     ).all()
     registrations.cancel(course[3])
+
+
+def _demo_attendance(course: Event) -> None:
+    """The finished course: twelve people added by the organizers, most at every lesson, some
+    at too few, one who left early twice; certificates for those who met the rule."""
+    from app.courses import services as courses
+    from app.registrations import services as registrations
+    from app.registrations.models import Source
+
+    consent = registrations.Consent("organizer", "Iscrizione inserita dalla segreteria organizzativa.")
+    # Lessons attended by each person (index in the course), and minutes where they left early.
+    plan = [[0, 1, 2, 3]] * 7 + [[0, 1, 2], [0, 1], [0], [0, 1, 2, 3], [1, 2, 3]]
+    early = {10: {1: 120, 2: 120}}  # 3 + 2 + 2 + 3 hours: 10 of 12, still above three quarters
+    for n, lessons in enumerate(plan):
+        first, last = FIRST_NAMES[(n * 3) % 20], LAST_NAMES[(n * 11 + 5) % 20]
+        registration = registrations.register(
+            course.id,
+            registrations.ParticipantInput(
+                first_name=first,
+                last_name=last,
+                email=f"{first}.{last}.corso{n}@comune.example.it".lower(),
+                organization=f"Comune di {COMUNI[(n * 7 + 4) % 20]}",
+                role=ROLES[n % 6],
+            ),
+            consent,
+            source=Source.ORGANIZER,
+        ).registration
+        slots = courses.slots(course)
+        for index in lessons:
+            courses.mark_present(registration, slots[index], minutes=early.get(n, {}).get(index))
+    courses.issue_all(course)
 
 
 def ensure_demo_organizer() -> tuple[User, bool]:

@@ -29,6 +29,12 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "ORGANIZATION_NAME": env.get("ORGANIZATION_NAME", "ANCI Piemonte"),
+        #: Who signs the attestati, where they are issued, and the logo on them (a file path; none by default).
+        "CERTIFICATE_SIGNER_NAME": env.get("CERTIFICATE_SIGNER_NAME", ""),
+        "CERTIFICATE_SIGNER_ROLE": env.get("CERTIFICATE_SIGNER_ROLE", "Il Presidente"),
+        "CERTIFICATE_PLACE": env.get("CERTIFICATE_PLACE", "Torino"),
+        "CERTIFICATE_LOGO": env.get("CERTIFICATE_LOGO") or None,
+        "CERTIFICATE_VERIFY_RATE_LIMIT": env.get("CERTIFICATE_VERIFY_RATE_LIMIT", "30 per minute"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "MAX_CONTENT_LENGTH": max_upload_mb * 1024 * 1024,

@@ -5,12 +5,13 @@ and to whom (registrations/notifications.py…); the worker (delivery.py) sends 
 
 from __future__ import annotations
 
+import base64
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +27,22 @@ class Email:
     subject: str
     text: str
     html: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message (a certificate's PDF…)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+    def stored(self) -> dict:
+        return {
+            "filename": one_line(self.filename)[:200],
+            "content_type": self.content_type,
+            "data": base64.b64encode(self.data).decode("ascii"),
+        }
 
 
 _silenced: ContextVar[bool] = ContextVar("outbox_silenced", default=False)
@@ -46,6 +63,15 @@ def is_silenced() -> bool:
     return _silenced.get()
 
 
+def _render_alone(name: str, context: dict) -> str:
+    """A template rendered from its own context and the app's plain globals only. Flask makes
+    the current request's `request`, `session` and `g` visible to every template: an email
+    written while someone is signed in must not see their session (a template asking
+    `if session` would read it) nor depend on who happened to cause it."""
+    request_bound = {"request": None, "session": None, "g": None}
+    return current_app.jinja_env.get_template(name).render({**request_bound, **context})
+
+
 def render_email(template: str, locale: str, subject, subject_values: dict | None = None, **context) -> Email:
     """templates/email/<template>.txt and .html in the recipient's language. `subject` is a
     (lazy) text, filled with `subject_values` in that language. Needs only the application
@@ -55,8 +81,8 @@ def render_email(template: str, locale: str, subject, subject_values: dict | Non
         context.setdefault("organization", current_app.config["ORGANIZATION_NAME"])
         context.setdefault("base_url", current_app.config["BASE_URL"])
         context.update(subject=subject, locale=locale)
-        text = render_template(f"email/{template}.txt", **context)
-        html = render_template(f"email/{template}.html", **context)
+        text = _render_alone(f"email/{template}.txt", context)
+        html = _render_alone(f"email/{template}.html", context)
     # Template tags leave blank lines behind; a message reads better without them.
     lines = "\n".join(line if line == "-- " else line.rstrip() for line in text.strip().splitlines())
     return Email(subject, re.sub(r"\n{3,}", "\n\n", lines) + "\n", html)
@@ -75,9 +101,11 @@ def queue(
     event_id: int | None = None,
     broadcast_id: int | None = None,
     reply_to: str | None = None,
+    attachments: list[Attachment] | None = None,
 ) -> OutboxMessage | None:
     """Add a message to the outbox in the caller's transaction. None when its cause already has
-    one (`dedupe_key`: one message per cause, ever), or while silenced."""
+    one (`dedupe_key`: one message per cause, ever), or while silenced. `attachments` are stored
+    with the row, so the worker sends what was decided now."""
     if _silenced.get():
         return None
     if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None:
@@ -99,6 +127,7 @@ def queue(
         event_id=event_id,
         broadcast_id=broadcast_id,
         reply_to=reply_to,
+        attachments=[attachment.stored() for attachment in attachments] if attachments else None,
     )
     try:
         with db.session.begin_nested():  # a concurrent writer of the same cause loses quietly

@@ -263,3 +263,19 @@ def test_lesson_reminders_follow_a_moved_lesson(make_event, sign_up):
     )
     assert services.schedule_reminders(moved - timedelta(hours=23)) == 1
     assert long_datetime(moved) in reminders_for(registration)[-1].text_body
+
+
+def test_emails_written_during_a_request_do_not_see_its_session(app, make_event, sign_up):
+    """Flask's render_template adds the request's `session`: a course confirmation queued while
+    someone is signed in (a non-empty session) lost its list of lessons, and a lesson's change
+    its details, because the templates read `session` as "the lesson"."""
+    course = make_event(title="Percorso formativo", type_slug="corso")
+    lessons = add_weekly_lessons(course, 2)
+    with app.test_request_context("/eventi"):
+        from flask import session as web_session
+
+        web_session["_user_id"] = "1"  # someone is signed in
+        registration = sign_up(course).registration
+    [notice] = messages(registration, "confirmed")
+    for lesson in lessons:
+        assert lesson.title in notice.text_body and lesson.title in notice.html_body

@@ -279,3 +279,13 @@ def test_emails_written_during_a_request_do_not_see_its_session(app, make_event,
     [notice] = messages(registration, "confirmed")
     for lesson in lessons:
         assert lesson.title in notice.text_body and lesson.title in notice.html_body
+
+
+def test_an_organizer_confirming_someone_from_the_waiting_list_does_not_claim_a_seat_came_free(make_event, sign_up):
+    event = make_event(title="Riunione", capacity=1)
+    sign_up(event)
+    waiting = sign_up(event).registration
+    registrations.promote(waiting)  # out of order: one seat is added
+    [message] = messages(waiting, "promoted")
+    assert "si è liberato un posto" not in message.text_body
+    assert "segreteria organizzativa ha confermato" in message.text_body

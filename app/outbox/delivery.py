@@ -8,6 +8,7 @@ killed mid-batch leaves at most the message in flight to be sent again once its 
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import logging
 import smtplib
@@ -15,9 +16,11 @@ import socket
 import threading
 from dataclasses import dataclass
 from datetime import timedelta
+from email import encoders
 from email.charset import BASE64, QP, Charset
 from email.header import Header
 from email.mime.application import MIMEApplication
+from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
@@ -50,7 +53,8 @@ class Report:
 
 def build_mime(message: OutboxMessage) -> MIMEMultipart:
     """multipart/alternative text + HTML (+ text/calendar with its METHOD, for Gmail and
-    Outlook to show an invitation), and the same calendar as an .ics attachment.
+    Outlook to show an invitation), and the same calendar as an .ics attachment; the stored
+    attachments, if any, after it.
 
     Built with the email package's classic MIME classes: they write the same standard
     message as EmailMessage, several times faster, which matters at thousands per batch."""
@@ -72,6 +76,12 @@ def build_mime(message: OutboxMessage) -> MIMEMultipart:
         mime.attach(attachment)
     else:
         mime = alternative
+    if message.attachments:
+        if mime is alternative:
+            mime = MIMEMultipart("mixed")
+            mime.attach(alternative)
+        for stored in message.attachments:
+            mime.attach(_attachment_part(stored))
     mime["From"] = formataddr(
         (sender_name or config["ORGANIZATION_NAME"], ascii_address(sender_address)), charset="utf-8"
     )
@@ -108,6 +118,19 @@ def ascii_address(address: str) -> str:
     if address.isascii():
         return address
     return validate_email(address, check_deliverability=False, allow_smtputf8=False).ascii_email
+
+
+def _attachment_part(stored: dict) -> MIMEBase:
+    """A stored attachment as a base64 MIME part; its name encoded (RFC 2231) when not ASCII."""
+    maintype, _, subtype = (stored.get("content_type") or "application/octet-stream").partition("/")
+    part = MIMEBase(maintype, subtype or "octet-stream")
+    part.set_payload(base64.b64decode(stored["data"]))
+    encoders.encode_base64(part)
+    filename = one_line(stored.get("filename")) or "allegato"
+    part.add_header(
+        "Content-Disposition", "attachment", filename=filename if filename.isascii() else ("utf-8", "", filename)
+    )
+    return part
 
 
 def _text_part(text: str, subtype: str) -> MIMEText:

@@ -133,6 +133,7 @@ def register_blueprints(app: Flask) -> None:
     from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
     from app.calendar.routes import bp as calendar_bp
+    from app.courses.certificates_manage import bp as manage_certificates_bp
     from app.courses.manage import bp as manage_courses_bp
     from app.courses.routes import bp as courses_bp
     from app.events.manage import bp as manage_events_bp
@@ -153,6 +154,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(manage_registrations_bp, url_prefix="/gestione")
     app.register_blueprint(manage_mail_bp, url_prefix="/gestione")
     app.register_blueprint(manage_courses_bp, url_prefix="/gestione")
+    app.register_blueprint(manage_certificates_bp, url_prefix="/gestione")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(i18n_bp)
 

@@ -464,3 +464,33 @@ def attendance_grid(event: Event) -> dict[tuple[int, int | None], int | None]:
         .where(Registration.event_id == event.id)
     ).all()
     return {(registration_id, session_id): minutes for registration_id, session_id, minutes in rows}
+
+
+def issuing_refusal(event: Event, now: datetime | None = None) -> str | None:
+    """Why certificates cannot be issued for this course now, or None: the organizer's page
+    says it before anyone presses the button."""
+    if not rule_for(event).enabled:
+        return str(_l("Questo corso non rilascia attestati."))
+    if event.ends_at > (now or utcnow()):
+        return str(_l("Gli attestati si rilasciano alla fine del corso."))
+    return None
+
+
+def certificates_of(event: Event) -> dict[int, Certificate]:
+    """The course's certificates (valid or revoked) by registration id, in one query."""
+    rows = db.session.scalars(
+        select(Certificate).where(Certificate.event_id == event.id, Certificate.registration_id.is_not(None))
+    )
+    return {certificate.registration_id: certificate for certificate in rows}
+
+
+def issued_certificates(event: Event) -> list[Certificate]:
+    """The course's valid certificates, in the holders' alphabetical order: what the ZIP holds."""
+    return list(
+        db.session.scalars(
+            select(Certificate)
+            .join(Registration, Registration.id == Certificate.registration_id, isouter=True)
+            .where(Certificate.event_id == event.id, Certificate.revoked_at.is_(None))
+            .order_by(Registration.last_name, Registration.first_name, Certificate.id)
+        )
+    )

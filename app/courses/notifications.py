@@ -1,0 +1,90 @@
+"""The messages of the courses domain: each certificate sent to its holder, PDF attached, once."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.courses import certificates
+from app.courses.models import Certificate
+from app.events.models import Event
+from app.extensions import db
+from app.i18n import lazy_gettext as _l
+from app.outbox import services as outbox
+from app.outbox.models import OutboxMessage
+from app.transaction import committed
+from app.urls import absolute_url
+
+SUBJECT = _l("Attestato di partecipazione: %(title)s")
+
+
+def dedupe_key(certificate: Certificate) -> str:
+    """One message per certificate, ever: a certificate issued again after a revocation is a
+    new row, with a new code, and is sent again."""
+    return f"certificate:{certificate.id}"
+
+
+def sendable(event: Event) -> list[Certificate]:
+    """The course's valid certificates whose holder is still registered (an email to write to)."""
+    return list(
+        db.session.scalars(
+            select(Certificate)
+            .where(
+                Certificate.event_id == event.id,
+                Certificate.revoked_at.is_(None),
+                Certificate.registration_id.is_not(None),
+            )
+            .order_by(Certificate.id)
+        )
+    )
+
+
+def queue_certificate(certificate: Certificate) -> bool:
+    """Put the certificate's message in the outbox, in the caller's transaction. False when it
+    was already written once (or cannot be: revoked, or its registration erased)."""
+    registration = certificate.registration
+    if registration is None or certificate.is_revoked:
+        return False
+    email = outbox.render_email(
+        "certificate",
+        certificate.locale or registration.locale,
+        SUBJECT,
+        {"title": certificate.facts["course"]},
+        registration=registration,
+        facts=certificate.facts,
+        code=certificate.code,
+        verify_url=certificates.verification_url(certificate),
+        manage_url=absolute_url("registrations.registration", token=registration.token),
+    )
+    attachment = outbox.Attachment(
+        certificates.filename(certificate), "application/pdf", certificates.render_pdf(certificate)
+    )
+    message = outbox.queue(
+        dedupe_key(certificate),
+        "certificate",
+        email,
+        recipient=registration.email,
+        recipient_name=registration.full_name,
+        registration_id=registration.id,
+        event_id=certificate.event_id,
+        attachments=[attachment],
+    )
+    return message is not None
+
+
+def send_certificates(event: Event) -> int:
+    """Every valid certificate of the course to its holder, at most once each. Returns how many
+    messages were written now."""
+    queued = 0
+    with committed():
+        already = set(
+            db.session.scalars(
+                select(OutboxMessage.dedupe_key).where(
+                    OutboxMessage.event_id == event.id, OutboxMessage.kind == "certificate"
+                )
+            )
+        )
+        for certificate in sendable(event):
+            if dedupe_key(certificate) in already:
+                continue  # no PDF rendered for a message that would be refused anyway
+            queued += queue_certificate(certificate)
+    return queued

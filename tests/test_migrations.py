@@ -2,6 +2,7 @@
 
 import os
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -163,3 +164,62 @@ def test_downgrade_from_0009_drops_all_day_by_default(empty_database_url):
         downgraded = {column["name"] for column in inspect(db.engine).get_columns("event_types")}
         db.engine.dispose()
     assert upgraded - downgraded == {"all_day_by_default"}
+
+
+def test_check_ins_become_attendances_of_the_event_or_of_the_lesson_that_day(empty_database_url):
+    """0012 turns registrations.checked_in_at into attendances, then drops the column."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    now = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+    with app.app_context():
+        upgrade(revision="0011")
+        with db.engine.begin() as conn:
+            types = dict(conn.execute(text("SELECT slug, id FROM event_types")).tuples().all())
+            for event_id, type_slug in ((1, "incontro"), (2, "corso")):
+                conn.execute(
+                    text(
+                        "INSERT INTO events (id, slug, title, type_id, status, description_html, starts_at, ends_at,"
+                        " all_day, attendance_mode, online_url, registration_required, registration_moderated,"
+                        " sequence, confirmed_count, online_url_public, created_at, updated_at) VALUES (:id, :slug,"
+                        " 'E', :type_id, 'published', '', :starts, :ends, false, 'online', 'https://x.it', true,"
+                        " false, 0, 1, false, :now, :now)"
+                    ),
+                    {
+                        "id": event_id,
+                        "slug": f"e{event_id}",
+                        "type_id": types[type_slug],
+                        "starts": datetime(2026, 11, 13, 9, tzinfo=UTC),
+                        "ends": datetime(2026, 11, 27, 17, tzinfo=UTC),
+                        "now": now,
+                    },
+                )
+            for session_id, day in ((10, 13), (11, 20)):
+                conn.execute(
+                    text(
+                        "INSERT INTO event_sessions (id, event_id, position, title, starts_at, sequence, updated_at)"
+                        " VALUES (:id, 2, :id, 'L', :starts, 0, :now)"
+                    ),
+                    {"id": session_id, "starts": datetime(2026, 11, day, 9, tzinfo=UTC), "now": now},
+                )
+            for registration_id, event_id in ((100, 1), (101, 2)):
+                conn.execute(
+                    text(
+                        "INSERT INTO registrations (id, event_id, token, status, first_name, last_name, email,"
+                        " organization, role, locale, source, consent_version, consent_text, created_at, updated_at,"
+                        " confirmed_at, checked_in_at) VALUES (:id, :event_id, :token, 'confirmed', 'A', 'B', :email,"
+                        " 'C', 'sindaco', 'it', 'online', 'v', 'c', :now, :now, :now, :now)"
+                    ),
+                    {
+                        "id": registration_id,
+                        "event_id": event_id,
+                        "token": f"t{registration_id}",
+                        "email": f"a{registration_id}@x.it",
+                        "now": now,
+                    },
+                )
+        upgrade(revision="0012")
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT registration_id, session_id FROM attendances ORDER BY registration_id")).all()
+        columns = {column["name"] for column in inspect(db.engine).get_columns("registrations")}
+        db.engine.dispose()
+    assert [tuple(row) for row in rows] == [(100, None), (101, 11)]
+    assert "checked_in_at" not in columns

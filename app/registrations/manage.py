@@ -4,9 +4,7 @@ and messages to registrants. Every route reaches its event through the one door,
 
 from __future__ import annotations
 
-from collections import Counter
-
-from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -162,27 +160,6 @@ def registrant_action(event_id: int, registration_id: int, action: str):
     return _back_to_list(event_id)
 
 
-@bp.post("/eventi/<int:event_id>/iscritti/<int:registration_id>/presenza")
-def registrant_check_in(event_id: int, registration_id: int):
-    """Tick or untick a participant at the door; answers JSON to the check-in page's script."""
-    event = _event(event_id)
-    registration = _registration(event, registration_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    present = request.form.get("presente") == "1"
-    wants_json = request.accept_mimetypes.best == "application/json"
-    try:
-        services.set_checked_in(registration, present, user_id=current_user.id)
-    except services.RegistrationError as error:
-        if wants_json:
-            return jsonify({"error": str(error)}), 409
-        flash(str(error), "danger")
-        return _back_to_list(event_id)
-    if wants_json:
-        return jsonify({"id": registration.id, "present": registration.checked_in_at is not None})
-    return _back_to_list(event_id)
-
-
 @bp.route("/eventi/<int:event_id>/iscritti/nuovo", methods=["GET", "POST"])
 def registrant_add(event_id: int):
     event = _event(event_id)
@@ -288,24 +265,10 @@ def export_xlsx(event_id: int):
 
 @bp.get("/eventi/<int:event_id>/accoglienza")
 def check_in(event_id: int):
-    """The page for the registration desk: everyone confirmed, a search box, one tap each."""
+    """The registration desk is now the attendance page of the courses domain (per lesson, or
+    for the event itself); bookmarks of the old address still lead there."""
     event = _event(event_id)
-    people = list(
-        db.session.scalars(services.registrations_query(event.id, status=RegistrationStatus.CONFIRMED, sort="cognome"))
-    )
-    names = Counter(_name_key(p) for p in people)
-    return render_template(
-        "manage/check_in.html",
-        event=event,
-        people=people,
-        present=sum(1 for p in people if p.checked_in_at),
-        # Two people with the same name look alike at the desk: they also show their address.
-        homonyms={p.id for p in people if names[_name_key(p)] > 1},
-    )
-
-
-def _name_key(registration: Registration) -> str:
-    return " ".join(f"{registration.first_name} {registration.last_name}".casefold().split())
+    return redirect(f"{request.script_root}/gestione/eventi/{event.id}/presenze", code=301)
 
 
 # -- questions ----------------------------------------------------------------------------

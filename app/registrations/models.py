@@ -86,7 +86,6 @@ class Registration(db.Model):
     waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
     answers: Mapped[list[Answer]] = relationship(
@@ -104,7 +103,6 @@ class Registration(db.Model):
         CheckConstraint(one_of("role", ParticipantRole), name="role_known"),
         CheckConstraint(one_of("source", Source), name="source_known"),
         CheckConstraint("status <> 'waitlisted' OR waitlisted_at IS NOT NULL", name="waitlist_has_time"),
-        CheckConstraint("checked_in_at IS NULL OR status = 'confirmed'", name="checked_in_confirmed"),
         # One active registration per person and event; cancelled and rejected ones stay as history.
         Index(
             "uq_registrations_event_email_active",

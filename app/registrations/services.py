@@ -92,7 +92,6 @@ def _leave(event: Event, registration: Registration, status: RegistrationStatus)
     if registration.status == RegistrationStatus.CONFIRMED:
         event.confirmed_count -= 1
     registration.status = status
-    registration.checked_in_at = None
     if status == RegistrationStatus.CANCELLED:
         registration.cancelled_at = utcnow()
 
@@ -372,18 +371,6 @@ def promote(registration: Registration, *, user_id: int | None = None) -> bool:
     return grew
 
 
-def set_checked_in(registration: Registration, present: bool, *, user_id: int | None = None) -> Registration:
-    if registration.status != RegistrationStatus.CONFIRMED:
-        raise RegistrationError(_l("Si può segnare la presenza solo per un'iscrizione confermata."))
-    if present and registration.checked_in_at is None:
-        registration.checked_in_at = utcnow()
-        _record(registration, ActivityKind.CHECKED_IN, Actor.ORGANIZER, user_id)
-    elif not present:
-        registration.checked_in_at = None
-    db.session.commit()
-    return registration
-
-
 def update_participant(
     registration: Registration, data: ParticipantInput, *, by: Actor = Actor.PARTICIPANT
 ) -> str | None:
@@ -473,9 +460,6 @@ def status_counts(event_id: int) -> dict[str, int]:
     )
     counts = {status.value: 0 for status in RegistrationStatus}
     counts.update({status: n for status, n in rows})
-    counts["checked_in"] = db.session.scalar(
-        select(func.count()).where(Registration.event_id == event_id, Registration.checked_in_at.is_not(None))
-    )
     return counts
 
 

@@ -145,7 +145,7 @@ def test_organizer_pages_have_no_serious_accessibility_violations(page, live_ser
         "/gestione/luoghi/nuovo",
         "/gestione/relatori/",
         f"/gestione/eventi/{demo['corso'].id}/iscritti",
-        f"/gestione/eventi/{demo['corso'].id}/accoglienza",
+        f"/gestione/eventi/{demo['corso'].id}/presenze",
         f"/gestione/eventi/{demo['incontro-2'].id}/domande",
         f"/gestione/eventi/{demo['corso'].id}/messaggi",
         "/gestione/posta",

@@ -40,7 +40,6 @@ ROUTES = {
     "manage_events.catalogue_edit": "/gestione/{kind}/{row}",
     "manage_events.catalogue_delete": "/gestione/{kind}/{row}/elimina",
     "manage_registrations.registrant_action": "/gestione/eventi/{event}/iscritti/{registration}/{action}",
-    "manage_registrations.registrant_check_in": "/gestione/eventi/{event}/iscritti/{registration}/presenza",
     "manage_registrations.registrant_add": "/gestione/eventi/{event}/iscritti/nuovo",
     "manage_registrations.registrant_edit": "/gestione/eventi/{event}/iscritti/{registration}/modifica",
     "manage_registrations.questions": "/gestione/eventi/{event}/domande",
@@ -50,6 +49,14 @@ ROUTES = {
     "manage_registrations.event_messages": "/gestione/eventi/{event}/messaggi",
     "manage_mail.retry": "/gestione/posta/{message}/riprova",
     "manage_mail.retry_all": "/gestione/posta/riprova-tutti",
+    "manage_courses.attendance_tap": "/gestione/eventi/{event}/presenze/{registration}",
+    "manage_courses.attendance_all": "/gestione/eventi/{event}/presenze/tutti",
+    "manage_courses.attendance_rule": "/gestione/eventi/{event}/presenze/regola",
+    "manage_courses.qr_check_in": "/gestione/presenze/{code}",
+    "manage_certificates.certificates_issue_all": "/gestione/eventi/{event}/attestati/rilascia",
+    "manage_certificates.certificate_issue": "/gestione/eventi/{event}/attestati/iscrizioni/{registration}/rilascia",
+    "manage_certificates.certificate_revoke": "/gestione/eventi/{event}/attestati/{certificate}/revoca",
+    "manage_certificates.certificates_send": "/gestione/eventi/{event}/attestati/invia",
 }
 KINDS = ("serie", "tipi", "relatori", "organizzazioni", "luoghi")
 ACTIONS = ("approva", "respingi", "conferma", "annulla")
@@ -72,7 +79,7 @@ FORMS = (
 #: Every field name any organizer form has, plus the bare parameters some buttons send.
 FIELDS = sorted(
     {name for form in FORMS for name in dir(form) if isinstance(getattr(form, name, None), UnboundField)}
-    | {"next", "presente", "direzione", "stato", "confirm"}
+    | {"next", "presente", "direzione", "stato", "confirm", "lezione", "minuti", "minutes", "session_id", "reason"}
 )
 
 WRONG = (
@@ -141,6 +148,9 @@ def _world(make_event, venue) -> dict:
         "registration": holder.id,
         "message": db.session.scalar(select(OutboxMessage.id)),
         "rows": rows,
+        # A check-in code as a scanner would read it, and a certificate id nobody holds.
+        "code": "codice-letto-dal-telefono",
+        "certificate": 1,
     }
 
 

@@ -77,7 +77,7 @@ def test_people_with_the_same_name_can_be_told_apart_at_the_desk(logged_in, make
     first = register(event, first_name="Maria", last_name="Rossi", email="maria.rossi@comune.torino.it")
     second = register(event, first_name="Maria", last_name="Rossi", email="m.rossi@comune.torino.it")
     other = register(event, first_name="Luca", last_name="Verdi", email="luca.verdi@comune.alba.cn.it")
-    page = _page(logged_in, f"/gestione/eventi/{event.id}/accoglienza")
+    page = _page(logged_in, f"/gestione/eventi/{event.id}/presenze")
     assert first.email in page and second.email in page
     assert "Comune di Pinerolo · Sindaco" in page
     assert f"data-email>{other.email}" not in page

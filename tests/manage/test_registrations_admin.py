@@ -152,37 +152,12 @@ def test_xlsx_export_has_every_field_as_text(logged_in, make_event):
     assert values["Nome"] == "Anna" and "Versione informativa privacy" in header
 
 
-def test_check_in_page_ticks_people_with_json_or_a_plain_form(logged_in, make_event):
-    event = make_event(capacity=1)
-    present = register(event, last_name="Presente")
-    waiting = register(event, last_name="Attesa")
-    page = logged_in.get(f"/gestione/eventi/{event.id}/accoglienza")
-    text = page.get_data(as_text=True)
-    assert "Presente" in text and "Attesa" not in text
-    csrf = csrf_token_from(page)
-    url = f"/gestione/eventi/{event.id}/iscritti/{present.id}/presenza"
-    response = logged_in.post(url, data={"csrf_token": csrf, "presente": "1"}, headers={"Accept": "application/json"})
-    assert response.get_json() == {"id": present.id, "present": True}
-    response = logged_in.post(
-        url, data={"csrf_token": csrf, "presente": "0", "next": f"/gestione/eventi/{event.id}/accoglienza"}
-    )
-    assert response.status_code == 303 and response.headers["Location"].endswith("/accoglienza")
-    db.session.expire_all()
-    assert db.session.get(Registration, present.id).checked_in_at is None
-    refused = logged_in.post(
-        f"/gestione/eventi/{event.id}/iscritti/{waiting.id}/presenza",
-        data={"csrf_token": csrf, "presente": "1"},
-        headers={"Accept": "application/json"},
-    )
-    assert refused.status_code == 409
-
-
 def test_next_parameter_cannot_leave_the_event(logged_in, make_event):
     event = make_event()
     registration = register(event)
     response = logged_in.post(
-        f"/gestione/eventi/{event.id}/iscritti/{registration.id}/presenza",
-        data={"csrf_token": token(logged_in, event), "presente": "1", "next": "//evil.example/"},
+        f"/gestione/eventi/{event.id}/iscritti/{registration.id}/approva",
+        data={"csrf_token": token(logged_in, event), "next": "//evil.example/"},
     )
     assert response.headers["Location"] == f"/gestione/eventi/{event.id}/iscritti"
 
@@ -216,3 +191,10 @@ def test_questions_are_added_edited_and_protected_once_answered(logged_in, make_
     assert len(services.questions_for(event.id)) == 1
     form = logged_in.get(f"/eventi/{event.slug}/iscrizione").get_data(as_text=True)
     assert f'name="q_{question.id}"' in form
+
+
+def test_the_old_desk_address_leads_to_the_attendance_page(logged_in, make_event):
+    event = make_event()
+    response = logged_in.get(f"/gestione/eventi/{event.id}/accoglienza")
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith(f"/gestione/eventi/{event.id}/presenze")

@@ -102,7 +102,7 @@ def test_script_in_every_field_is_stored_as_text_and_never_rendered_as_markup(cl
     pages = [
         client.get(response.headers["Location"]),
         client.get(f"/gestione/eventi/{event.id}/iscritti"),
-        client.get(f"/gestione/eventi/{event.id}/accoglienza"),
+        client.get(f"/gestione/eventi/{event.id}/presenze"),
     ]
     for page in pages:
         html = page.get_data(as_text=True)

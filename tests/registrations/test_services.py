@@ -235,18 +235,6 @@ def test_drafts_and_postponed_events_take_no_registrations(make_event, sign_up):
         sign_up(postponed)
 
 
-def test_check_in_only_for_confirmed_and_cleared_on_cancel(make_event, sign_up):
-    event = make_event(capacity=1)
-    holder = sign_up(event).registration
-    waiting = sign_up(event).registration
-    with pytest.raises(services.RegistrationError):
-        services.set_checked_in(waiting, True)
-    services.set_checked_in(holder, True)
-    assert holder.checked_in_at is not None
-    services.cancel(holder)
-    assert holder.checked_in_at is None
-
-
 def test_updating_details_keeps_status_and_refuses_a_taken_email(make_event, sign_up):
     event = make_event(capacity=1)
     sign_up(event, email="taken@comune.example.it")

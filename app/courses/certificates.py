@@ -87,10 +87,14 @@ def _period(first: date, last: date) -> str:
     return date_range(first, last)
 
 
-def render_pdf(certificate: Certificate) -> bytes:
-    """The PDF: fonts resolved against the static folder, so nothing is fetched."""
+def html_to_pdf(html: str) -> bytes:
+    """A page of ours as PDF: fonts resolved against the static folder, so nothing is fetched."""
     base_url = Path(current_app.static_folder).resolve().as_uri() + "/"
-    return HTML(string=render_html(certificate), base_url=base_url, url_fetcher=_local_only()).write_pdf()
+    return HTML(string=html, base_url=base_url, url_fetcher=_local_only()).write_pdf()
+
+
+def render_pdf(certificate: Certificate) -> bytes:
+    return html_to_pdf(render_html(certificate))
 
 
 def filename(certificate: Certificate) -> str:

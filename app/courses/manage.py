@@ -9,11 +9,12 @@ import re
 from collections import Counter
 
 import segno
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from app.courses import services as courses
+from app.courses import sheets
 from app.courses.forms import RuleForm
 from app.courses.labels import STANDING_LABELS
 from app.events import access
@@ -114,6 +115,31 @@ def _parse_minutes(raw: str | None) -> int | None:
     if not _WHOLE_NUMBER.fullmatch(raw):
         raise courses.CourseError(_("Indicare i minuti di presenza con un numero intero."))
     return int(raw)
+
+
+@bp.get("/eventi/<int:event_id>/presenze/foglio-firme.pdf")
+def sign_in_sheet(event_id: int):
+    """The paper sign-in sheet of the chosen lesson, for the desk to print."""
+    event = _event(event_id)
+    slot = _chosen_slot(event, request.args.get("lezione"))
+    return _download(sheets.sign_in_sheet(slot), "application/pdf", f"foglio-firme-{event.slug}-{slot.starts_at:%Y%m%d}.pdf")
+
+
+@bp.get("/eventi/<int:event_id>/presenze/registro.<any(csv, xlsx):kind>")
+def attendance_register(event_id: int, kind: str):
+    """The whole course's attendance, one row per person, one column per lesson."""
+    event = _event(event_id)
+    if kind == "csv":
+        return _download(sheets.register_csv(event), "text/csv; charset=utf-8", f"registro-{event.slug}.csv")
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return _download(sheets.register_xlsx(event), xlsx, f"registro-{event.slug}.xlsx")
+
+
+def _download(body: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"  # personal data
+    return response
 
 
 @bp.post("/eventi/<int:event_id>/presenze/<int:registration_id>")

@@ -9,7 +9,7 @@ compared exactly (no rounding): attended × 100 ≥ required percent × total.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -243,6 +243,8 @@ class Progress:
     #: Minutes (or lessons, by the rule's basis) still reachable in lessons not yet held.
     reachable: int
     rule: CertificateRule
+    #: Minutes attended per lesson (by session id; None for an event without lessons).
+    minutes_by_lesson: dict[int | None, int] = field(default_factory=dict)
 
     @property
     def missing_minutes(self) -> int:
@@ -294,6 +296,7 @@ def progress(event: Event, people: list[Registration] | None = None, now: dateti
             total_lessons=len(course_slots),
             reachable=reachable,
             rule=rule,
+            minutes_by_lesson={slot.session_id: m for slot, m in attended.get(person.id, [])},
         )
         for person in people
     ]

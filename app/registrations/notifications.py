@@ -55,6 +55,7 @@ SUBJECTS = {
     "reminder": _l("Promemoria: %(title)s, %(when)s"),
     "feed_link": _l("Il calendario personale degli eventi: %(title)s"),
     "email_change": _l("Conferma del nuovo indirizzo email: %(title)s"),
+    "address_changed": _l("Indirizzo email dell'iscrizione cambiato: %(title)s"),
     "invitation": _l("Per il calendario: %(title)s – %(lesson)s, %(when)s"),
     "invitation_withdrawn": _l("Tolta dal calendario: %(title)s – %(lesson)s, %(when)s"),
 }
@@ -312,6 +313,28 @@ def queue_email_change(registration: Registration, new_email: str, token: str) -
         manage_url=None,
     )
     _queue(f"email-change:{registration.id}:{new_email}:{_interval()}", "email_change", registration, email, recipient=new_email)
+
+
+def queue_address_change(registration: Registration, old_email: str, new_email: str, *, to_old: bool) -> None:
+    """A confirmed address change, told to both addresses in the caller's transaction. The old one
+    (called before the registration moves) hears where its messages go now, with a CANCEL for its
+    calendar; the new one (called after) gets the invitation(s) for its own."""
+    confirmed = registration.status == RegistrationStatus.CONFIRMED and not registration.event.is_cancelled
+    method = ("CANCEL" if to_old else "REQUEST") if confirmed else None
+    email = registration.email
+    withdrawn = _withdrawn(registration.event_id, email, before_id=registration.id).get(email, 0) if method else 0
+    side = "old" if to_old else "new"
+    _queue_with_invitations(
+        f"address-change:{registration.id}:{old_email}>{new_email}:{side}",
+        "address_changed",
+        registration,
+        method,
+        withdrawn=withdrawn,
+        own_cancellation=to_old,
+        to_old=to_old,
+        old_email=old_email,
+        new_email=new_email,
+    )
 
 
 # -- reminders -------------------------------------------------------------------------------

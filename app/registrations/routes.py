@@ -229,7 +229,10 @@ def confirm_email(token: str):
     found = services.email_change_request(token)
     if found is None:
         abort(404)
-    registration, new_email = found
+    registration, new_email = found.registration, found.new_email
+    if found.done:
+        flash(_("La conferma del nuovo indirizzo era già avvenuta: i messaggi arrivano a %(email)s.", email=new_email), "info")
+        return redirect(url_for("registrations.registration", token=registration.token), code=303)
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)

@@ -35,7 +35,7 @@ from app.registrations.models import (
     Source,
     new_token,
 )
-from app.registrations.notifications import queue_email_change
+from app.registrations.notifications import queue_address_change, queue_email_change
 from app.registrations.queries import waitlist_position, waitlist_query  # noqa: F401  (part of this service)
 from app.signing import sign, unsign
 from app.text import one_line
@@ -410,23 +410,39 @@ def email_change_token(registration: Registration, new_email: str) -> str:
     return sign(EMAIL_CHANGE, {"r": registration.id, "from": registration.email, "to": new_email})
 
 
-def email_change_request(token: str) -> tuple[Registration, str] | None:
-    """(registration, new address) for a genuine, current link; None otherwise."""
+@dataclass
+class EmailChange:
+    registration: Registration
+    new_email: str
+    #: The link was already used: the registration has the new address.
+    done: bool = False
+
+
+def email_change_request(token: str) -> EmailChange | None:
+    """The change a genuine link asks for, or that it already made; None otherwise."""
     payload = unsign(EMAIL_CHANGE, token)
     if payload is None or not isinstance(payload.get("r"), int):
         return None
     registration = db.session.get(Registration, payload["r"])
-    if registration is None or not registration.is_active or registration.email != payload.get("from"):
+    if registration is None or not registration.is_active:
         return None
-    return registration, str(payload.get("to"))
+    if registration.email == payload.get("to"):
+        return EmailChange(registration, registration.email, done=True)
+    if registration.email != payload.get("from"):
+        return None
+    return EmailChange(registration, str(payload.get("to")))
 
 
 def confirm_email_change(registration: Registration, new_email: str) -> Registration:
     """The new address proved itself: the registration moves to it."""
     if find_active(registration.event_id, new_email) is not None:
         raise RegistrationError(_l("Esiste già un'iscrizione a questo evento con questo indirizzo email."))
+    old_email = registration.email
+    # The old address is told, and its calendar entry withdrawn, while it is still the attendee.
+    queue_address_change(registration, old_email, new_email, to_old=True)
     registration.email = new_email
     _record(registration, ActivityKind.UPDATED, Actor.PARTICIPANT, None)
+    queue_address_change(registration, old_email, new_email, to_old=False)
     try:
         db.session.commit()
     except IntegrityError as error:

@@ -288,4 +288,4 @@ def test_an_organizer_confirming_someone_from_the_waiting_list_does_not_claim_a_
     registrations.promote(waiting)  # out of order: one seat is added
     [message] = messages(waiting, "promoted")
     assert "si è liberato un posto" not in message.text_body
-    assert "segreteria organizzativa ha confermato" in message.text_body
+    assert "confermata dalla segreteria organizzativa" in message.text_body

@@ -118,8 +118,25 @@ def test_a_new_email_takes_effect_only_after_the_new_address_confirms_it(client,
     assert response.status_code == 303
     db.session.expire_all()
     assert db.session.get(type(registration), registration.id).email == "nuovo.indirizzo@comune.pinerolo.to.it"
-    # The link was for the old address: it cannot be used again.
-    assert client.get(confirm_url).status_code == 404
+    # Used again, the link changes nothing and says the address was already confirmed.
+    again = client.get(confirm_url, follow_redirects=True)
+    assert "era già avvenuta" in again.get_data(as_text=True)
+    assert db.session.get(type(registration), registration.id).email == "nuovo.indirizzo@comune.pinerolo.to.it"
+
+
+def test_a_confirmed_change_moves_the_calendar_entry_and_tells_the_old_address(make_event, parsed):
+    event = make_event(title="Riunione della Consulta")
+    registration = services.register(event.id, participant(OWNER), CONSENT).registration
+    new = "nuovo.indirizzo@comune.pinerolo.to.it"
+    services.update_participant(registration, participant(new, first_name=registration.first_name))
+    services.confirm_email_change(registration, new)
+    old_side, new_side = outbox("address_changed")
+    assert (old_side.recipient, new_side.recipient) == (OWNER, new)
+    assert new in old_side.text_body and OWNER in new_side.text_body
+    withdrawn = parsed(old_side.calendar.encode(), method="CANCEL").icalendar.walk("VEVENT")[0]
+    invited = parsed(new_side.calendar.encode(), method="REQUEST").icalendar.walk("VEVENT")[0]
+    assert str(withdrawn["ATTENDEE"]) == f"mailto:{OWNER}" and str(invited["ATTENDEE"]) == f"mailto:{new}"
+    assert str(withdrawn["UID"]) == str(invited["UID"])
 
 
 def test_an_organizer_correction_of_the_email_applies_at_once(make_event):

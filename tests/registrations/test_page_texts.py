@@ -39,3 +39,17 @@ def test_error_summary_joins_a_sentence_label_and_its_message_without_double_pun
     assert ".:" not in summary
     assert "per questa iscrizione: per l'iscrizione è necessario accettare l'informativa sulla privacy." in summary
     assert "Nome: campo obbligatorio." in summary
+
+
+def test_the_registration_page_lists_a_courses_lessons_and_offers_the_calendar_only_when_confirmed(client, make_event):
+    from app.registrations import services as registrations
+    from tests.factories import CONSENT, add_weekly_lessons, participant
+
+    course = make_event(title="Percorso formativo", type_slug="corso", capacity=1)
+    lessons = add_weekly_lessons(course, 2)
+    confirmed = registrations.register(course.id, participant(), CONSENT).registration
+    waiting = registrations.register(course.id, participant(), CONSENT).registration
+    page = client.get(f"/iscrizioni/{confirmed.token}").get_data(as_text=True)
+    assert all(lesson.title in page for lesson in lessons)
+    assert f"/eventi/{course.slug}.ics" in page
+    assert f"/eventi/{course.slug}.ics" not in client.get(f"/iscrizioni/{waiting.token}").get_data(as_text=True)

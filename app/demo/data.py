@@ -334,6 +334,7 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
                 starts_at=_at(day, 14, 30),
                 ends_at=_at(day, 17, 30),
                 online_url="https://meet.jit.si/percorso-formativo-anci-piemonte" if where == "online" else None,
+                online_only=where == "online",
                 description="Lezione solo online." if where == "online" else None,
                 speakers=[speakers[speaker]],
             )
@@ -643,6 +644,18 @@ def _demo_attendance(course: Event) -> None:
         for index in lessons:
             courses.mark_present(registration, slots[index], minutes=early.get(n, {}).get(index))
     courses.issue_all(course)
+    # A few answers to the follow-up's questionnaire, for the organizers' Riscontri page.
+    from app.courses import feedback
+
+    answers = [
+        (5, "Gli esempi di bandi già vinti da altri Comuni.", "Utile anche per chi comincia."),
+        (4, "La parte sulla rendicontazione.", "Servirebbe più tempo per le domande."),
+        (5, None, None),
+        (3, "I materiali, da rileggere con calma.", "La lezione online si sentiva male."),
+        (4, None, "Un secondo modulo sui partenariati transfrontalieri?"),
+    ]
+    for registration, (rating, useful, comment) in zip(feedback.attendees(course), answers, strict=False):
+        feedback.record(registration, rating, useful, comment)
 
 
 def ensure_demo_organizer() -> tuple[User, bool]:

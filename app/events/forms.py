@@ -263,6 +263,10 @@ class SessionForm(BaseForm):
     speaker_ids = SelectMultipleField(_l("Relatori"), coerce=int, validators=[Optional()])
     venue_id = SelectField(_l("Luogo (se diverso da quello dell'evento)"), coerce=optional_int, validators=[Optional()])
     online_url = URLField(_l("Link per collegarsi (se diverso)"), validators=_url_validators())
+    online_only = BooleanField(
+        _l("Solo online"),
+        description=_l("La lezione si segue solo a distanza: calendari e messaggi non indicano il luogo dell'evento."),
+    )
 
     def follow(self, previous) -> None:
         """A new item starts from the date and times of the previous one, and nothing else."""
@@ -274,6 +278,7 @@ class SessionForm(BaseForm):
     def fill_from(self, session) -> None:
         self.follow(session)
         self.speaker_ids.data = [s.id for s in session.speakers]
+        self.online_only.data = session.online_only
 
     def to_input(self) -> SessionInput:
         return SessionInput(
@@ -284,6 +289,7 @@ class SessionForm(BaseForm):
             venue_id=self.venue_id.data,
             online_url=self.online_url.data or None,
             speaker_ids=list(self.speaker_ids.data or []),
+            online_only=bool(self.online_only.data),
         )
 
 

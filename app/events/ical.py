@@ -52,7 +52,10 @@ def session_uid(session: EventSession, host: str) -> str:
 
 
 def _venue(event: Event, session: EventSession | None = None) -> Venue | None:
-    """Where an entry takes place: a lesson's own venue, else the event's."""
+    """Where an entry takes place: a lesson's own venue, else the event's; none for a lesson
+    held only online."""
+    if session is not None and session.online_only:
+        return None
     return (session.venue if session else None) or (event.venue if event.has_venue else None)
 
 
@@ -60,7 +63,7 @@ def _location(event: Event, session: EventSession | None = None) -> str | None:
     venue = _venue(event, session)
     if venue is not None:
         return venue.full_address
-    if event.has_online:
+    if event.has_online or (session is not None and session.online_only):
         return "Online"
     return None
 

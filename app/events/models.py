@@ -390,6 +390,9 @@ class EventSession(db.Model):
     #: A lesson may be held elsewhere than the event's venue, or online.
     venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id", ondelete="RESTRICT"), index=True)
     online_url: Mapped[str | None] = mapped_column(String(500))
+    #: Held only online, whatever the event's place: calendars and messages then say "Online",
+    #: so nobody travels to the venue for it.
+    online_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -401,6 +404,7 @@ class EventSession(db.Model):
         UniqueConstraint("event_id", "position", name="uq_event_sessions_event_position"),
         CheckConstraint("ends_at IS NULL OR ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("position >= 0", name="position_non_negative"),
+        CheckConstraint("NOT online_only OR venue_id IS NULL", name="online_only_has_no_venue"),
     )
 
 

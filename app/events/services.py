@@ -587,6 +587,7 @@ class SessionInput:
     venue_id: int | None = None
     online_url: str | None = None
     speaker_ids: list[int] = field(default_factory=list)
+    online_only: bool = False
 
 
 def _within_period(starts_at: datetime, ends_at: datetime | None, first: datetime, last: datetime) -> bool:
@@ -598,6 +599,8 @@ def _check_session_input(data: SessionInput, event: Event, session: EventSession
     return warnings about what is unusual, such as two items at the same time."""
     if data.ends_at is not None and data.ends_at <= data.starts_at:
         raise EventError(_l("La fine deve essere successiva all'inizio."), field="end_time")
+    if data.online_only and not (data.online_url or event.online_url):
+        raise EventError(_l("Per una lezione solo online serve il link per collegarsi."), field="online_url")
     if not _within_period(data.starts_at, data.ends_at, event.starts_at, event.ends_at):
         day = data.starts_at.astimezone(ROME).date()
         if not event.first_day <= day <= event.last_day:
@@ -637,7 +640,8 @@ def _apply_session(session: EventSession, data: SessionInput) -> None:
     session.description = (data.description or "").strip() or None
     session.starts_at = data.starts_at
     session.ends_at = data.ends_at
-    session.venue = _related(Venue, data.venue_id)
+    session.online_only = data.online_only
+    session.venue = None if data.online_only else _related(Venue, data.venue_id)
     session.online_url = data.online_url or None
     session.speakers = list(
         db.session.scalars(select(Speaker).where(Speaker.id.in_(data.speaker_ids))) if data.speaker_ids else []
@@ -660,10 +664,10 @@ def add_session(event: Event, data: SessionInput) -> EventSession:
 def update_session(session: EventSession, data: SessionInput) -> EventSession:
     _check_session_input(data, session.event, session)
     with committed():
-        before = (session.starts_at, session.ends_at, session.venue_id, session.online_url)
+        before = (session.starts_at, session.ends_at, session.venue_id, session.online_url, session.online_only)
         _apply_session(session, data)
         db.session.flush()  # venue_id follows the venue _apply_session set
-        if (session.starts_at, session.ends_at, session.venue_id, session.online_url) != before:
+        if (session.starts_at, session.ends_at, session.venue_id, session.online_url, session.online_only) != before:
             session.sequence += 1
             if session.event.status != EventStatus.DRAFT:
                 signals.event_rescheduled.send(session.event, sessions=[session])

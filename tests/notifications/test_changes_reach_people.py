@@ -289,3 +289,36 @@ def test_an_organizer_confirming_someone_from_the_waiting_list_does_not_claim_a_
     [message] = messages(waiting, "promoted")
     assert "si è liberato un posto" not in message.text_body
     assert "confermata dalla segreteria organizzativa" in message.text_body
+
+
+def test_a_lesson_held_only_online_is_never_sent_with_the_course_venue(make_event, sign_up, places, parsed):
+    course = make_event(
+        title="Percorso formativo",
+        type_slug="corso",
+        attendance_mode=AttendanceMode.HYBRID,
+        venue_id=places["cuneo"].id,
+        online_url="https://meet.example.org/corso",
+    )
+    first, second = add_weekly_lessons(course, 2)
+    registration = sign_up(course).registration
+    events.update_session(
+        second,
+        events.SessionInput(
+            title=second.title, starts_at=second.starts_at, ends_at=second.ends_at, online_only=True
+        ),
+    )
+    [message] = messages(registration, "event_changed")
+    assert "solo online" in message.text_body.lower()
+    vevent = one_vevent(parsed, message)
+    assert str(vevent["LOCATION"]) == "Online" and "GEO" not in vevent
+    assert places["cuneo"].full_address not in message.text_body.split(second.title, 1)[1].splitlines()[0]
+
+
+def test_an_online_only_lesson_needs_a_link(make_event, places):
+    course = make_event(title="Percorso", type_slug="corso", venue_id=places["cuneo"].id)
+    [lesson] = add_weekly_lessons(course, 1)
+    with pytest.raises(events.EventError, match="solo online"):
+        events.update_session(
+            lesson,
+            events.SessionInput(title=lesson.title, starts_at=lesson.starts_at, ends_at=lesson.ends_at, online_only=True),
+        )

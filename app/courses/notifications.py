@@ -1,16 +1,21 @@
-"""The messages of the courses domain: each certificate sent to its holder, PDF attached, once."""
+"""The messages of the courses domain: each certificate sent to its holder, PDF attached, once;
+after the event, a follow-up to each attendee with the materials and the feedback link, once."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
-from app.courses import certificates
+from app.courses import certificates, feedback
 from app.courses.models import Certificate
 from app.events.models import Event
 from app.extensions import db
 from app.i18n import lazy_gettext as _l
 from app.outbox import services as outbox
 from app.outbox.models import OutboxMessage
+from app.outbox.signals import worker_pass
+from app.registrations.models import Registration
 from app.transaction import committed
 from app.urls import absolute_url
 
@@ -88,3 +93,77 @@ def send_certificates(event: Event) -> int:
                 continue  # no PDF rendered for a message that would be refused anyway
             queued += queue_certificate(certificate)
     return queued
+
+
+# -- after the event -------------------------------------------------------------------------------
+
+FOLLOW_UP_SUBJECT = _l("Grazie per la partecipazione: %(title)s")
+
+
+def _material_links(event: Event) -> list[tuple[str, str]]:
+    return [
+        (
+            material.title,
+            material.url
+            or absolute_url(
+                "events.material_file", material_id=material.id, filename=material.original_name or material.stored_name
+            ),
+        )
+        for material in event.materials
+    ]
+
+
+def queue_follow_up(registration: Registration, event: Event) -> bool:
+    """The follow-up to one attendee, in the caller's transaction. False when it was written
+    already (one per registration, ever) or the outbox is silenced."""
+    email = outbox.render_email(
+        "follow_up",
+        registration.locale,
+        FOLLOW_UP_SUBJECT,
+        {"title": event.title},
+        registration=registration,
+        event=event,
+        materials=_material_links(event),
+        event_url=absolute_url("events.event_detail", slug=event.slug),
+        feedback_url=absolute_url("courses.feedback_form", code=feedback.link_code(registration)),
+        manage_url=absolute_url("registrations.registration", token=registration.token),
+    )
+    message = outbox.queue(
+        feedback.follow_up_key(registration),
+        feedback.KIND,
+        email,
+        recipient=registration.email,
+        recipient_name=registration.full_name,
+        registration_id=registration.id,
+        event_id=event.id,
+    )
+    return message is not None
+
+
+def queue_follow_ups(now: datetime | None = None) -> int:
+    """For each published event that ended in the last week, the follow-up to everyone who
+    attended, once each. Returns how many messages were written now."""
+    if outbox.is_silenced():
+        return 0
+    queued = 0
+    for event in feedback.recently_ended(now):
+        people = feedback.attendees(event)
+        if not people:
+            continue
+        already = set(
+            db.session.scalars(
+                select(OutboxMessage.dedupe_key).where(
+                    OutboxMessage.event_id == event.id, OutboxMessage.kind == feedback.KIND
+                )
+            )
+        )
+        with committed():
+            for registration in people:
+                if feedback.follow_up_key(registration) not in already:
+                    queued += queue_follow_up(registration, event)
+    return queued
+
+
+@worker_pass.connect
+def _on_worker_pass(_sender, now: datetime | None = None, **_kwargs) -> int:
+    return queue_follow_ups(now)

@@ -1,14 +1,21 @@
 """Public certificate pages: a participant's own PDF, reached by the registration's token, and
-the verification by code that anyone holding the paper may ask for."""
+the verification by code that anyone holding the paper may ask for; the feedback form after the
+event, reached by the signed link of the follow-up email."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from wtforms import RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, ValidationError
 
-from app.courses import certificates
+from app.courses import certificates, feedback
 from app.courses import services as courses
 from app.courses.models import Certificate
 from app.extensions import limiter
+from app.forms import BaseForm
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.registrations import services as registrations
 from app.registrations.models import Registration
 
@@ -68,3 +75,64 @@ def verify(code: str):
     if certificate is None:
         return _private((render_template("courses/verify_unknown.html", code=code[:16]), 404))
     return _private(render_template("courses/verify.html", certificate=certificate, **certificates.stated(certificate)))
+
+
+# -- feedback after the event ------------------------------------------------------------------------
+
+
+def _known_rating(_form, field) -> None:
+    if field.data not in {str(rating) for rating in feedback.RATINGS}:
+        raise ValidationError(_l("Scegliere un voto da 1 a 5."))
+
+
+class FeedbackForm(BaseForm):
+    """The follow-up's short questionnaire: a rating, and two optional answers in words."""
+
+    rating = RadioField(
+        _l("Nel complesso, come valuta l'evento?"),
+        choices=[SelectChoice(str(rating), label) for rating, label in feedback.RATING_LABELS.items()],
+        validators=[InputRequired(_l("Scegliere un voto da 1 a 5.")), _known_rating],
+        validate_choice=False,  # the message above, in Italian, instead of WTForms' own
+    )
+    useful = TextAreaField(
+        _l("Che cosa è stato più utile?"),
+        validators=[Length(max=feedback.USEFUL_MAX, message=_l("Al massimo %(max)d caratteri."))],
+        render_kw={"maxlength": feedback.USEFUL_MAX, "rows": 4},
+        description=_l("Facoltativo."),
+    )
+    comment = TextAreaField(
+        _l("Commenti e suggerimenti"),
+        validators=[Length(max=feedback.COMMENT_MAX, message=_l("Al massimo %(max)d caratteri."))],
+        render_kw={"maxlength": feedback.COMMENT_MAX, "rows": 4},
+        description=_l("Facoltativo: che cosa migliorare, quali temi approfondire in futuro."),
+    )
+
+
+def _feedback_rate_limit() -> str:
+    return current_app.config["REGISTRATION_RATE_LIMIT"]
+
+
+@bp.route("/riscontro/<code>", methods=["GET", "POST"])
+@limiter.limit(_feedback_rate_limit)
+def feedback_form(code: str):
+    registration = feedback.registration_for(code)
+    if registration is None:
+        return _private((render_template("courses/feedback_invalid.html"), 404))
+    event = registration.event
+    if feedback.answer_of(registration) is not None:
+        status = 409 if request.method == "POST" else 200
+        return _private((render_template("courses/feedback_done.html", event=event), status))
+    form = FeedbackForm()
+    if form.validate_on_submit():
+        try:
+            feedback.record(registration, int(form.rating.data), form.useful.data, form.comment.data)
+        except feedback.AlreadyAnswered:
+            return _private((render_template("courses/feedback_done.html", event=event), 409))
+        except courses.CourseError as error:
+            form.rating.errors = [str(error)]
+        else:
+            flash(_("Grazie: la risposta è stata registrata."), "success")
+            return redirect(url_for("courses.feedback_form", code=code), code=303)
+    status = 422 if request.method == "POST" else 200
+    page = render_template("courses/feedback.html", event=event, form=form)
+    return _private((page, status))

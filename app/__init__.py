@@ -125,6 +125,7 @@ def register_domains() -> None:
     are imported (docs/architecture.md): import them before any request or command runs."""
     import app.courses.exports
     import app.courses.models
+    import app.courses.notifications
     import app.registrations.notifications
     import app.registrations.services  # noqa: F401
 
@@ -134,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
     from app.calendar.routes import bp as calendar_bp
     from app.courses.certificates_manage import bp as manage_certificates_bp
+    from app.courses.feedback_manage import bp as manage_feedback_bp
     from app.courses.manage import bp as manage_courses_bp
     from app.courses.routes import bp as courses_bp
     from app.events.manage import bp as manage_events_bp
@@ -155,6 +157,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(manage_mail_bp, url_prefix="/gestione")
     app.register_blueprint(manage_courses_bp, url_prefix="/gestione")
     app.register_blueprint(manage_certificates_bp, url_prefix="/gestione")
+    app.register_blueprint(manage_feedback_bp, url_prefix="/gestione")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(i18n_bp)
 

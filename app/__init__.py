@@ -126,6 +126,7 @@ def register_domains() -> None:
     import app.courses.exports
     import app.courses.models
     import app.courses.notifications
+    import app.courses.qr
     import app.registrations.notifications
     import app.registrations.services  # noqa: F401
 

@@ -13,8 +13,8 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_t
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from app.courses import qr, sheets
 from app.courses import services as courses
-from app.courses import sheets
 from app.courses.forms import RuleForm
 from app.courses.labels import STANDING_LABELS
 from app.events import access
@@ -25,7 +25,6 @@ from app.i18n import gettext as _
 from app.i18n import ngettext
 from app.registrations.models import Registration
 from app.timeutil import utcnow
-from app.urls import absolute_url
 
 bp = Blueprint("manage_courses", __name__)
 
@@ -250,8 +249,7 @@ def _summary(event: Event, form: RuleForm):
 @bp.app_template_global("check_in_qr")
 def check_in_qr(registration: Registration) -> Markup:
     """The QR code a participant shows at the door, as an image with the signed check-in link."""
-    url = absolute_url("manage_courses.qr_check_in", code=courses.check_in_code(registration))
-    data_uri = segno.make(url, error="m").svg_data_uri(scale=4, border=2)
+    data_uri = segno.make(qr.check_in_url(registration), error="m").svg_data_uri(scale=4, border=2)
     return Markup('<img src="{}" alt="{}" class="img-fluid" width="{}" height="{}">').format(
         data_uri, _("Codice QR per l'accoglienza"), 240, 240
     )

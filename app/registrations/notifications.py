@@ -147,6 +147,10 @@ ACTIVITY_TEMPLATES = {
 }
 
 
+#: The messages that confirm a seat: higher domains may attach files to them (message_attachments).
+CONFIRMATIONS = ("confirmed", "approved", "promoted")
+
+
 def _entries(event: Event, sessions: list[EventSession] | None = None) -> list[EventSession | None]:
     """The calendar entries a message is about: the event itself, or a course's lessons (all of
     them, or those a change concerns)."""
@@ -177,6 +181,11 @@ def _queue_with_invitations(
             for session in _entries(event, sessions)
         ]
     attached = invitations[0][1] if len(invitations) == 1 else None
+    files = []
+    if template in CONFIRMATIONS and registration.status == RegistrationStatus.CONFIRMED:
+        files = [
+            file for _receiver, found in signals.message_attachments.send(registration, kind=template) for file in found or []
+        ]
     email = _render(
         template,
         registration,
@@ -186,9 +195,18 @@ def _queue_with_invitations(
         separate_invites=0 if attached is not None else len(invitations),
         invites_method=method,
         changed_lessons=sessions or [],
+        attachment_names=[file.filename for file in files],
         **context,
     )
-    notice = _queue(key, template, registration, email, calendar=attached, calendar_method=method if attached else None)
+    notice = _queue(
+        key,
+        template,
+        registration,
+        email,
+        calendar=attached,
+        calendar_method=method if attached else None,
+        attachments=files or None,
+    )
     if notice is None or attached is not None:
         return notice
     kind = "invitation_withdrawn" if method == "CANCEL" else "invitation"

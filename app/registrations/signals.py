@@ -12,6 +12,11 @@ _signals = Namespace()
 
 registration_activity = _signals.signal("registration-activity")
 
+#: Asked when a confirmation (confirmed, approved, promoted) is written: sender is the
+#: registration, `kind` the message's template; a receiver returns the files to attach (a list
+#: of app.outbox.services.Attachment), such as the QR code to show at the door.
+message_attachments = _signals.signal("message-attachments")
+
 #: Asked when registrants are exported: sender is the list of registrations; a receiver returns
 #: the columns it adds, as a list of (header, {registration id: value}).
 export_columns = _signals.signal("export-columns")

@@ -180,3 +180,24 @@ def test_a_deleted_registration_is_not_found(logged_in, course):
     db.session.delete(person)
     db.session.commit()
     assert logged_in.get(path).status_code == 404
+
+
+def test_the_confirmation_email_carries_the_check_in_code_as_an_image(make_event):
+    """Mail clients block data URIs: the code travels as a PNG file, and the text says what it is."""
+    import base64
+
+    import segno  # noqa: F401  (the image is segno's)
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.outbox.models import OutboxMessage
+    from tests.factories import register
+
+    event = make_event(title="Riunione", capacity=5)
+    registration = register(event).registration
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "confirmed"))
+    [attachment] = message.attachments
+    assert attachment["filename"] == "codice-accoglienza.png" and attachment["content_type"] == "image/png"
+    assert base64.b64decode(attachment["data"]).startswith(b"\x89PNG")
+    assert "codice QR personale" in message.text_body
+    assert registration.token not in str(message.attachments)

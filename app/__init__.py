@@ -42,7 +42,7 @@ def register_url_converters(app: Flask) -> None:
 
 #: Public forms hold a few short fields; only the organizers' upload form needs MAX_CONTENT_LENGTH.
 SMALL_FORM_BYTES = 64 * 1024
-SMALL_FORM_BLUEPRINTS = {"registrations", "auth"}
+SMALL_FORM_BLUEPRINTS = {"registrations", "auth", "courses"}
 
 
 def register_request_limits(app: Flask) -> None:

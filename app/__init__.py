@@ -124,6 +124,7 @@ def register_domains() -> None:
     """Each domain's receivers connect to the signals of the domains below it when its modules
     are imported (docs/architecture.md): import them before any request or command runs."""
     import app.courses.exports
+    import app.courses.jobs
     import app.courses.models
     import app.courses.notifications
     import app.courses.qr

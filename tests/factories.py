@@ -169,3 +169,16 @@ def post_registration_form(client, event, **changes):
     page = client.get(f"/eventi/{event.slug}/iscrizione")
     data = {**REGISTRATION_FORM, "csrf_token": csrf_token_from(page), **changes}
     return client.post(f"/eventi/{event.slug}/iscrizione", data={k: v for k, v in data.items() if v is not None})
+
+
+def enrol(course, first_name="Maria", last_name="Rossi", **fields):
+    """A person added by the organizers, as for a course already under way or over."""
+    return register(course, source=Source.ORGANIZER, first_name=first_name, last_name=last_name, **fields).registration
+
+
+def attend(course, registration, lessons: list[int], minutes: dict[int, int] | None = None) -> None:
+    """Mark the person present at the course's lessons (by index), partly where `minutes` says."""
+    from app.courses import services as courses
+
+    for index in lessons:
+        courses.mark_present(registration, courses.slots(course)[index], minutes=(minutes or {}).get(index))

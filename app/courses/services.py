@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from app.courses.models import Attendance, Certificate, CertificateRule, RuleBasis
-from app.events.models import Event, EventSession
+from app.events.models import Event, EventSession, EventStatus
 from app.extensions import db
 from app.formatting import long_date
 from app.i18n import lazy_gettext as _l
@@ -497,3 +497,30 @@ def issued_certificates(event: Event) -> list[Certificate]:
             .order_by(Registration.last_name, Registration.first_name, Certificate.id)
         )
     )
+
+
+#: Courses that ended within this many days get their certificates issued by the worker.
+AUTO_ISSUE_DAYS = 30
+
+
+def issue_due(now: datetime | None = None) -> int:
+    """Certificates for the courses that have ended: each person who met the rule and has none
+    yet (a revoked one is not issued again by itself). Returns how many were issued."""
+    now = now or utcnow()
+    ended = db.session.scalars(
+        select(Event).where(
+            Event.status == EventStatus.PUBLISHED,
+            Event.ends_at <= now,
+            Event.ends_at > now - timedelta(days=AUTO_ISSUE_DAYS),
+        )
+    ).all()
+    issued = 0
+    for event in ended:
+        if not event.lessons or not rule_for(event).enabled:
+            continue
+        holders = set(certificates_of(event))
+        for item in progress(event, now=now):
+            if item.standing == Standing.ELIGIBLE and item.registration.id not in holders:
+                issue(event, item.registration, now=now)
+                issued += 1
+    return issued

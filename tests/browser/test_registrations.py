@@ -1,11 +1,13 @@
 """Registering, cancelling and the automatic promotion, in a real Chromium."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from app.demo.data import DEMO_ORGANIZER_EMAIL, DEMO_ORGANIZER_PASSWORD, ensure_demo_organizer
+from app.timeutil import utcnow
 from tests.support.browser import SCREENSHOTS, axe_violations
 
 pytestmark = pytest.mark.browser
@@ -68,12 +70,21 @@ def test_form_errors_are_announced_and_the_pages_are_accessible(page, live_serve
 
 def test_organizer_sees_the_list_chart_and_checks_people_in(page, live_server, make_event):
     from app.registrations import services
+    from app.registrations.models import Source
     from tests.factories import CONSENT, participant
 
     ensure_demo_organizer()
-    event = make_event(title="Percorso formativo: progettazione europea", type_slug="corso", capacity=2)
+    # Under way: presence is marked from a lesson's start (here the event itself, without lessons).
+    now = utcnow()
+    event = make_event(
+        title="Percorso formativo: progettazione europea",
+        type_slug="corso",
+        capacity=2,
+        starts_at=now - timedelta(minutes=10),
+        ends_at=now + timedelta(hours=2),
+    )
     for last in ("Rossi", "Bianchi", "Verdi"):
-        services.register(event.id, participant(last_name=last), CONSENT)
+        services.register(event.id, participant(last_name=last), CONSENT, source=Source.ORGANIZER)
 
     page.goto(f"{live_server.url}/accedi")
     page.get_by_label("Email").fill(DEMO_ORGANIZER_EMAIL)
@@ -87,10 +98,10 @@ def test_organizer_sees_the_list_chart_and_checks_people_in(page, live_server, m
     page.screenshot(path=str(SCREENSHOTS / "organizer-registrations.png"), full_page=True)
 
     page.set_viewport_size({"width": 390, "height": 844})
-    page.get_by_role("link", name="Accoglienza").click()
+    page.get_by_role("link", name="Presenze").click()
     page.get_by_label("Cerca per nome, cognome o ente").fill("bianc")
-    expect(page.locator(".check-in-row:visible")).to_have_count(1)
-    button = page.locator(".check-in-row:visible").get_by_role("button")
+    expect(page.locator(".attendance-row:visible")).to_have_count(1)
+    button = page.locator(".attendance-row:visible [aria-pressed]")
     button.click()
     expect(button).to_have_attribute("aria-pressed", "true")
     expect(page.locator("[data-present-count]")).to_have_text("1")

@@ -172,3 +172,17 @@ def test_the_registrants_export_gains_hours_standing_and_certificate_code(finish
     assert columns["Lezioni frequentate"] == ["4/4", "1/4"]
     assert columns["Attestato"] == ["idoneo all'attestato", "frequenza insufficiente"]
     assert columns["Codice attestato"] == [certificate.code, ""]
+
+
+def test_the_worker_issues_the_certificates_of_a_course_that_has_ended_once(finished_course):
+    from app.outbox.signals import worker_pass
+
+    good, short = register(finished_course).registration, register(finished_course).registration
+    attend(finished_course, good, [0, 1, 2, 3])
+    attend(finished_course, short, [0])
+    results = dict(worker_pass.send(None))
+    assert sum(n for n in results.values() if n) >= 1
+    certificate = courses.certificate_of(good)
+    assert certificate is not None and courses.certificate_of(short) is None
+    courses.revoke(certificate, "Errore")
+    assert courses.issue_due() == 0  # a revoked certificate is not issued again by itself

@@ -12,10 +12,9 @@ from pypdf import PdfReader
 from app.courses import certificates
 from app.courses import services as courses
 from app.extensions import db
-from app.registrations.models import Source
 from app.timeutil import ROME, today_rome
-from tests.factories import add_weekly_lessons
-from tests.factories import register as _register
+from tests.factories import add_weekly_lessons, attend, enrol
+from tests.support.pdf import pdf_text
 
 
 @pytest.fixture
@@ -28,13 +27,8 @@ def finished_course(make_event):
     return course
 
 
-def enrol(course, first_name="Maria", last_name="Rossi", **fields):
-    return _register(course, source=Source.ORGANIZER, first_name=first_name, last_name=last_name, **fields).registration
 
 
-def attend(course, registration, lessons, minutes=None):
-    for index in lessons:
-        courses.mark_present(registration, courses.slots(course)[index], minutes=(minutes or {}).get(index))
 
 
 @pytest.fixture
@@ -45,9 +39,6 @@ def certified(finished_course):
     return courses.issue(finished_course, person)
 
 
-def pdf_text(pdf: bytes) -> str:
-    reader = PdfReader(io.BytesIO(pdf))
-    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
 
 
 def test_the_pdf_states_name_ente_course_hours_lessons_and_code(app, certified):

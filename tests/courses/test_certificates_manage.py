@@ -17,8 +17,8 @@ from app.extensions import db
 from app.outbox import delivery
 from app.outbox.models import OutboxMessage
 from app.timeutil import today_rome
-from tests.courses.test_certificates import attend, enrol, pdf_text
-from tests.factories import add_weekly_lessons, csrf_token_from
+from tests.factories import add_weekly_lessons, attend, csrf_token_from, enrol
+from tests.support.pdf import pdf_text
 
 
 @pytest.fixture

@@ -22,8 +22,7 @@ from app.outbox.models import OutboxMessage
 from app.outbox.signals import worker_pass
 from app.signing import sign
 from app.timeutil import today_rome, utcnow
-from tests.courses.test_certificates import attend, enrol
-from tests.factories import add_weekly_lessons, csrf_token_from
+from tests.factories import add_weekly_lessons, attend, csrf_token_from, enrol
 
 
 @pytest.fixture

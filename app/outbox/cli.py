@@ -19,15 +19,15 @@ log = logging.getLogger(__name__)
 
 
 def run_once(stop: threading.Event | None = None) -> delivery.Report:
-    """One pass of every periodic job: the domains write what has come due (reminders…), then
-    the outbox delivers."""
-    reminders = sum(queued or 0 for _receiver, queued in worker_pass.send(current_app._get_current_object()))
+    """One pass of every periodic job: the domains do what has come due (reminders, follow-ups,
+    certificates of courses that ended), then the outbox delivers."""
+    due = sum(done or 0 for _receiver, done in worker_pass.send(current_app._get_current_object()))
     report = delivery.deliver_due(stop)
     db.session.remove()
-    if reminders or report.sent or report.retried or report.failed:
+    if due or report.sent or report.retried or report.failed:
         log.info(
-            "worker: %s reminders queued, %s sent, %s to retry, %s failed",
-            reminders,
+            "worker: %s things come due, %s sent, %s to retry, %s failed",
+            due,
             report.sent,
             report.retried,
             report.failed,

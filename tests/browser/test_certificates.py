@@ -60,6 +60,7 @@ def test_certificates_from_issue_to_public_verification_and_the_questionnaire(pa
 
     # A stranger verifies the code.
     page.goto(f"{live_server.url}/attestati")
+    assert axe_violations(page) == []
     page.get_by_label("Codice", exact=False).first.fill(code.lower())
     page.get_by_role("button", name="Verifica", exact=False).click()
     expect(page.locator("main")).to_contain_text("Attestato autentico")

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 from sqlalchemy import Select, exists, func, inspect, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -331,6 +332,20 @@ def themes_by_name(names: list[str]) -> list[Theme]:
     return list(themes.values())
 
 
+def _snapshot(event: Event) -> SimpleNamespace:
+    """When and where an event was, before a change: what participants knew, for messages
+    that say "it was…". Shaped like an event for the date formatting (formatting.event_when)."""
+    return SimpleNamespace(
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        all_day=event.all_day,
+        first_day=event.first_day,
+        last_day=event.last_day,
+        is_multi_day=event.is_multi_day,
+        place=event.venue.full_address if event.has_venue and event.venue else None,
+    )
+
+
 def _schedule_signature(event: Event) -> tuple:
     return (event.starts_at, event.ends_at, event.all_day, event.venue_id, event.online_url, event.status)
 
@@ -411,6 +426,7 @@ def update_event(event: Event, data: EventInput) -> Event:
                     field="capacity",
                 )
         before = _schedule_signature(event)
+        previous = _snapshot(event)
         if data.slug and data.slug != event.slug:
             event.slug = unique_slug(data.slug, exclude_id=event.id)
         _apply(event, data)
@@ -420,7 +436,7 @@ def update_event(event: Event, data: EventInput) -> Event:
         if _schedule_signature(event) != before:
             event.sequence += 1
             # Participants hear of a new date, time or place in the same transaction that makes it.
-            signals.event_rescheduled.send(event)
+            signals.event_rescheduled.send(event, previous=previous)
     return event
 
 

@@ -11,7 +11,8 @@ from blinker import Namespace
 _signals = Namespace()
 
 #: Date, time, place or online link changed, of the event or of some lessons (`sessions`: the
-#: lessons concerned, or None for the whole event). SEQUENCE has already grown.
+#: lessons concerned, or None for the whole event; `previous`: when and where the event was
+#: before, when the event itself changed). SEQUENCE has already grown.
 event_rescheduled = _signals.signal("event-rescheduled")
 #: The event became public (`previous`: the status it left, e.g. draft or postponed).
 event_published = _signals.signal("event-published")

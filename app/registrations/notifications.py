@@ -262,7 +262,7 @@ def withdraw_queued_reminders(event: Event) -> int:
     return outbox.withdraw_queued(event.id, "reminder")
 
 
-def queue_event_update(event: Event, sessions: list[EventSession] | None = None) -> int:
+def queue_event_update(event: Event, sessions: list[EventSession] | None = None, previous=None) -> int:
     """After a change of date, time, place or status: every active participant is told, with an
     updated (or cancelling) invitation for those who hold one. `sessions`: the lessons a change
     concerns, when only they changed. Returns the number of participants told."""
@@ -289,6 +289,7 @@ def queue_event_update(event: Event, sessions: list[EventSession] | None = None)
             method,
             withdrawn=withdrawn.get(registration.email, 0),
             sessions=sessions if not event.is_cancelled else None,
+            previous=previous,
         )
         if told:
             queued += 1
@@ -529,8 +530,8 @@ def _on_activity(activity: Activity, **_) -> None:
 
 
 @event_signals.event_rescheduled.connect
-def _on_rescheduled(event: Event, sessions: list[EventSession] | None = None, **_) -> int:
-    return queue_event_update(event, sessions)
+def _on_rescheduled(event: Event, sessions: list[EventSession] | None = None, previous=None, **_) -> int:
+    return queue_event_update(event, sessions, previous)
 
 
 def _on_status_change(event: Event, previous: str, **_) -> int:

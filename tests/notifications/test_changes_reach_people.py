@@ -322,3 +322,20 @@ def test_an_online_only_lesson_needs_a_link(make_event, places):
             lesson,
             events.SessionInput(title=lesson.title, starts_at=lesson.starts_at, ends_at=lesson.ends_at, online_only=True),
         )
+
+
+def test_a_moved_meeting_says_what_changed_without_repeating_the_old_date_or_place(make_event, sign_up, places):
+    """What changed is said, without ever writing the old values: a reader in a hurry must not
+    take the old day or city for the new one."""
+    event = make_event(title="Riunione della Consulta", venue_id=places["alessandria"].id)
+    registration = sign_up(event).registration
+    old_when = event.starts_at
+    later = event.starts_at + timedelta(days=7)
+    events.update_event(
+        event, input_of(event, starts_at=later, ends_at=later + timedelta(hours=2), venue_id=places["cuneo"].id)
+    )
+    [message] = messages(registration, "event_changed")
+    assert "Sono cambiati il giorno o l'ora: ora è" in message.text_body
+    assert long_datetime(old_when) not in message.text_body
+    assert f"Il luogo è cambiato: ora è {places['cuneo'].full_address}." in message.text_body
+    assert places["alessandria"].full_address not in message.text_body + message.html_body

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, current_app, request
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.calendar import services
@@ -20,6 +21,9 @@ from app.registrations.feeds import get_personal_feed
 from app.urls import absolute_url, host_of
 
 bp = Blueprint("calendar", __name__)
+
+#: The language of the published calendars.
+FEED_LOCALE = "it"
 
 #: Public feeds may sit in shared caches for a while; clients poll every few hours anyway.
 PUBLIC_CACHE = "public, max-age=900"
@@ -74,6 +78,13 @@ def ics_response(entry: Rendered, filename: str, cache_control: str = PUBLIC_CAC
 
 
 def _render(feed: services.Feed, state: services.FeedState) -> Rendered:
+    """In Italian whoever asks: a feed's bytes depend on its content only (one cache entry,
+    one ETag), and subscribed clients send no language anyway."""
+    with force_locale(FEED_LOCALE):
+        return _render_in_locale(feed, state)
+
+
+def _render_in_locale(feed: services.Feed, state: services.FeedState) -> Rendered:
     events = services.feed_events(feed)
     host = host_of(current_app.config["BASE_URL"])
     organizer = organizer_identity()
@@ -167,12 +178,13 @@ def event_ics(slug: str):
         abort(404)
     load_programme(event)
     host = host_of(current_app.config["BASE_URL"])
-    calendar = build_calendar(
-        event_components(
-            event, absolute_url("events.event_detail", slug=event.slug), host, organizer_identity()
-        ),
-        name=event.title,
-    )
+    with force_locale(FEED_LOCALE):
+        calendar = build_calendar(
+            event_components(
+                event, absolute_url("events.event_detail", slug=event.slug), host, organizer_identity()
+            ),
+            name=event.title,
+        )
     body = calendar.to_ical()
     last_modified = max([event.updated_at] + [s.updated_at for s in event.sessions])
     entry = Rendered(body, hashlib.sha256(body).hexdigest(), last_modified)

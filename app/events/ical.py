@@ -1,5 +1,6 @@
 """Events as iCalendar entries that calendar clients keep right: stable UIDs, SEQUENCE,
-VTIMEZONE; for the feeds and for the invitations participants receive.
+VTIMEZONE; for the feeds and for the invitations participants receive. Words are in the
+language in force: Italian for the feeds (calendar.routes), the participant's for invitations.
 
 Nothing here depends on the request time, so the same data always gives the same bytes.
 """
@@ -16,6 +17,7 @@ from icalendar import Calendar, vCalAddress, vDuration, vText
 from icalendar import Event as VEvent
 
 from app.events.models import Event, EventSession, EventStatus, Venue
+from app.i18n import gettext as _
 from app.text import html_to_text
 from app.timeutil import ROME, days
 from app.vtimezone import vtimezone
@@ -70,9 +72,9 @@ def _location(event: Event, session: EventSession | None = None) -> str | None:
 
 def _summary(event: Event, title: str) -> str:
     if event.status == EventStatus.CANCELLED:
-        return f"ANNULLATO: {title}"
+        return _("ANNULLATO: %(title)s", title=title)
     if event.status == EventStatus.POSTPONED:
-        return f"RINVIATO: {title}"
+        return _("RINVIATO: %(title)s", title=title)
     return title
 
 
@@ -81,25 +83,25 @@ def _description(event: Event, page_url: str, *, with_programme: bool, with_link
     when the organizer made it public (Event.online_url_public)."""
     parts = []
     if event.status == EventStatus.CANCELLED and event.cancellation_reason:
-        parts.append(f"Evento annullato: {event.cancellation_reason}")
+        parts.append(_("Evento annullato: %(reason)s", reason=event.cancellation_reason))
     if event.status == EventStatus.POSTPONED and event.postponement_note:
-        parts.append(f"Evento rinviato: {event.postponement_note}")
+        parts.append(_("Evento rinviato: %(note)s", note=event.postponement_note))
     if event.summary:
         parts.append(event.summary)
     if event.opening_hours:
-        parts.append(f"Orari: {event.opening_hours}")
+        parts.append(_("Orari: %(hours)s", hours=event.opening_hours))
     text = html_to_text(event.description_html)
     if text:
         parts.append(text)
     if with_programme and event.sessions:
-        lines = ["Programma:"]
+        lines = [_("Programma:")]
         for s in event.sessions:
             when = s.starts_at.astimezone(ROME).strftime("%H:%M")
             speakers = ", ".join(sp.name for sp in s.speakers)
             lines.append(f"{when} {s.title}" + (f" ({speakers})" if speakers else ""))
         parts.append("\n".join(lines))
     if event.has_online and (with_link or event.online_url_public) and event.status != EventStatus.CANCELLED:
-        parts.append(f"Collegamento online: {event.online_url}")
+        parts.append(_("Collegamento online: %(url)s", url=event.online_url))
     parts.append(page_url)
     return "\n\n".join(parts)
 
@@ -178,7 +180,7 @@ def _session_component(
     if session.description:
         description = f"{session.description}\n\n{description}"
     if session.online_url and (with_link or event.online_url_public) and event.status != EventStatus.CANCELLED:
-        description += f"\n\nCollegamento online per questa lezione: {session.online_url}"
+        description += "\n\n" + _("Collegamento online per questa lezione: %(url)s", url=session.online_url)
     component.add("description", description)
     component.add("related-to", event_uid(event, host))
     _common(component, event, page_url, organizer, session)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -122,16 +123,17 @@ def _invite(
     again, their new invitations must rise above every CANCEL they received (`withdrawn`), or
     calendar clients would ignore them."""
     event = registration.event
-    return invitation(
-        event,
-        session=session,
-        method=method,
-        attendee=(registration.full_name, registration.email),
-        page_url=absolute_url("events.event_detail", slug=event.slug),
-        host=host_of(current_app.config["BASE_URL"]),
-        organizer=organizer_identity(),
-        sequence_bump=2 * withdrawn + (1 if own_cancellation else 0),
-    )
+    with force_locale(registration.locale):  # its words in the participant's language
+        return invitation(
+            event,
+            session=session,
+            method=method,
+            attendee=(registration.full_name, registration.email),
+            page_url=absolute_url("events.event_detail", slug=event.slug),
+            host=host_of(current_app.config["BASE_URL"]),
+            organizer=organizer_identity(),
+            sequence_bump=2 * withdrawn + (1 if own_cancellation else 0),
+        )
 
 
 #: Which template each recorded change becomes, and which invitation goes with it.

@@ -339,3 +339,19 @@ def test_a_moved_meeting_says_what_changed_without_repeating_the_old_date_or_pla
     assert long_datetime(old_when) not in message.text_body
     assert f"Il luogo è cambiato: ora è {places['cuneo'].full_address}." in message.text_body
     assert places["alessandria"].full_address not in message.text_body + message.html_body
+
+
+def test_an_english_participants_invitation_speaks_english_while_the_feed_stays_italian(client, make_event, parsed):
+    event = make_event(
+        title="Incontro con ACAL",
+        attendance_mode=AttendanceMode.ONLINE,
+        venue_id=None,
+        online_url="https://meet.example.org/acal",
+        online_url_public=True,
+    )
+    registration = registrations.register(event.id, participant(), CONSENT, locale="en").registration
+    [notice] = messages(registration, "confirmed")
+    description = str(one_vevent(parsed, notice)["DESCRIPTION"])
+    assert "Online link: https://meet.example.org/acal" in description
+    feed = client.get(f"/eventi/{event.slug}.ics", headers={"Cookie": "lang=en"}).get_data(as_text=True)
+    assert "Collegamento online: https://meet.example.org/acal" in feed.replace("\r\n ", "")

@@ -179,10 +179,12 @@ def event_types() -> list[EventType]:
 
 
 def upcoming_by_type(limit_per_type: int = 3) -> list[tuple[EventType, list[Event]]]:
-    """For the home page: the next few public events of each type, types in their order."""
+    """For the home page: the next few events of each type that will take place (a cancelled one
+    stays in the lists with its reason, but must not push an open event off the home page)."""
     grouped = []
     for event_type in event_types():
-        events = db.session.scalars(public_events_query(EventFilters(type=event_type.slug)).limit(limit_per_type)).all()
+        query = public_events_query(EventFilters(type=event_type.slug)).where(Event.status != EventStatus.CANCELLED)
+        events = db.session.scalars(query.limit(limit_per_type)).all()
         if events:
             grouped.append((event_type, list(events)))
     return grouped

@@ -167,3 +167,15 @@ def test_calendar_lists_a_long_exhibition_once_instead_of_in_every_cell(client, 
     assert "In corso in questo mese" in html
     grid = html[html.index("<table") : html.index("</table>")]
     assert grid.count("Mostra di tre settimane") == 1  # only on its first day
+
+
+def test_a_cancelled_meeting_does_not_push_an_open_one_off_the_home_page(client, make_event):
+    from datetime import timedelta
+
+    from app.timeutil import today_rome
+
+    for n in range(3):
+        make_event(title=f"Annullato {n}", day=today_rome() + timedelta(days=2 + n), status="cancelled")
+    make_event(title="Presentazione del progetto PROFILE", day=today_rome() + timedelta(days=20))
+    page = client.get("/").get_data(as_text=True)
+    assert "Presentazione del progetto PROFILE" in page and "Annullato 0" not in page

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.constraints import one_of
 from app.events.models import Event, EventSession
 from app.extensions import db
+from app.privacy import PERSONAL
 from app.registrations.models import Registration
 from app.timeutil import UTCDateTime, utcnow
 
@@ -105,7 +106,7 @@ class Certificate(db.Model):
     )
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
     #: What the certificate states: name, ente, course, dates, hours, lessons, place (see services.facts).
-    facts: Mapped[dict] = mapped_column(JSON)
+    facts: Mapped[dict] = mapped_column(JSON, info=PERSONAL)
     locale: Mapped[str] = mapped_column(String(5), default="it")
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -133,8 +134,8 @@ class Feedback(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     #: From 1 (not at all satisfied) to 5 (very satisfied).
     rating: Mapped[int] = mapped_column(Integer)
-    useful: Mapped[str | None] = mapped_column(Text)
-    comment: Mapped[str | None] = mapped_column(Text)
+    useful: Mapped[str | None] = mapped_column(Text, info=PERSONAL)
+    comment: Mapped[str | None] = mapped_column(Text, info=PERSONAL)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     registration: Mapped[Registration] = relationship()

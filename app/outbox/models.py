@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.constraints import one_of
 from app.extensions import db
+from app.privacy import PERSONAL
 from app.timeutil import UTCDateTime, utcnow
 
 
@@ -25,28 +26,28 @@ class OutboxMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: What made it: one message per cause, ever (e.g. "reminder:42:event:7d").
-    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True, info=PERSONAL)
     #: The template it was written from, for the organizers' list (confirmed, reminder…).
     kind: Mapped[str] = mapped_column(String(40))
-    recipient: Mapped[str] = mapped_column(String(254))
-    recipient_name: Mapped[str | None] = mapped_column(String(200))
+    recipient: Mapped[str] = mapped_column(String(254), info=PERSONAL)
+    recipient_name: Mapped[str | None] = mapped_column(String(200), info=PERSONAL)
     #: Where answers go ("Name <address>" or an address): for a message an organizer wrote,
     #: MAIL_REPLY_TO or else that organizer; empty: MAIL_REPLY_TO at sending time, if set.
     reply_to: Mapped[str | None] = mapped_column(String(320))
-    subject: Mapped[str] = mapped_column(String(300))
-    text_body: Mapped[str] = mapped_column(Text)
-    html_body: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(String(300), info=PERSONAL)
+    text_body: Mapped[str] = mapped_column(Text, info=PERSONAL)
+    html_body: Mapped[str] = mapped_column(Text, info=PERSONAL)
     #: An iMIP invitation (text/calendar part and .ics attachment), with its METHOD.
-    calendar: Mapped[str | None] = mapped_column(Text)
+    calendar: Mapped[str | None] = mapped_column(Text, info=PERSONAL)
     calendar_method: Mapped[str | None] = mapped_column(String(20))
     #: Files sent along: [{"filename", "content_type", "data" (base64)}], or NULL.
-    attachments: Mapped[list | None] = mapped_column(JSON)
+    attachments: Mapped[list | None] = mapped_column(JSON, info=PERSONAL)
     status: Mapped[str] = mapped_column(String(20), default=OutboxStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: When a worker took it: a row left 'sending' by a worker that died is taken again later.
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text, info=PERSONAL)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id", ondelete="SET NULL"), index=True)

@@ -14,6 +14,7 @@ from app.constraints import one_of
 from app.events.models import Event
 from app.extensions import db
 from app.outbox.models import OutboxMessage
+from app.privacy import PERSONAL
 from app.text import linkify
 from app.timeutil import UTCDateTime, utcnow
 
@@ -66,14 +67,14 @@ class Registration(db.Model):
     #: The only key to the self-service page; replaced when the participant asks for a new link.
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     status: Mapped[str] = mapped_column(String(20))
-    first_name: Mapped[str] = mapped_column(String(100))
-    last_name: Mapped[str] = mapped_column(String(100))
+    first_name: Mapped[str] = mapped_column(String(100), info=PERSONAL)
+    last_name: Mapped[str] = mapped_column(String(100), info=PERSONAL)
     #: Normalised (lower-case domain and local part) so that one person is one address.
-    email: Mapped[str] = mapped_column(String(254), index=True)
+    email: Mapped[str] = mapped_column(String(254), index=True, info=PERSONAL)
     #: The ente: a comune (suggested from ISTAT data) or any organization, as typed.
     organization: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
-    phone: Mapped[str | None] = mapped_column(String(40))
+    phone: Mapped[str | None] = mapped_column(String(40), info=PERSONAL)
     #: Language of the pages the participant used, for the emails they will receive.
     locale: Mapped[str] = mapped_column(String(5), default="it")
     source: Mapped[str] = mapped_column(String(20), default=Source.ONLINE)
@@ -86,6 +87,9 @@ class Registration(db.Model):
     waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When its personal data was removed (retention or the person's request): names, address,
+    #: phone and answers are gone; ente, role and attendance stay for the statistics.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
     answers: Mapped[list[Answer]] = relationship(
@@ -166,7 +170,7 @@ class Answer(db.Model):
     question_id: Mapped[int] = mapped_column(
         ForeignKey("registration_questions.id", ondelete="RESTRICT"), primary_key=True, index=True
     )
-    value: Mapped[str] = mapped_column(Text)
+    value: Mapped[str] = mapped_column(Text, info=PERSONAL)
 
     registration: Mapped[Registration] = relationship(back_populates="answers")
     question: Mapped[Question] = relationship()
@@ -209,7 +213,7 @@ class Activity(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: What it concerned, in words: the lesson and minutes of an attendance, a certificate's code…
-    detail: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[str | None] = mapped_column(Text, info=PERSONAL)
 
     registration: Mapped[Registration] = relationship(back_populates="activities")
 
@@ -227,7 +231,7 @@ class PersonalFeed(db.Model):
     __tablename__ = "personal_feeds"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, info=PERSONAL)
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     #: When the current token was issued.
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -41,7 +41,7 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "UPLOAD_FOLDER": str(instance / "uploads"),
         "BABEL_DEFAULT_LOCALE": "it",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Rome",
-        "LANGUAGES": {"it": "Italiano", "en": "English"},
+        "LANGUAGES": {"it": "Italiano", "en": "English", "fr": "Français"},
         "EVENTS_PER_PAGE": 12,
         #: Limits per client address on registration forms (Flask-Limiter syntax). A municipal
         #: office sends everything from one address: a secretary registering a council of 25

@@ -1,4 +1,4 @@
-"""The Italian and English catalogues are complete and match the source."""
+"""The Italian, English and French catalogues are complete and match the source."""
 
 from pathlib import Path
 
@@ -24,10 +24,19 @@ def _catalogue(lang):
         return read_po(handle)
 
 
-def test_every_message_in_the_code_is_translated_to_english_and_italian():
+LANGUAGES = ("it", "en", "fr")
+
+
+def test_every_offered_language_has_a_catalogue(app):
+    assert tuple(app.config["LANGUAGES"]) == LANGUAGES
+    for lang in LANGUAGES:
+        assert (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po").is_file()
+
+
+def test_every_message_in_the_code_is_translated_to_every_language():
     source = _extracted_ids()
     assert len(source) > 100
-    for lang in ("it", "en"):
+    for lang in LANGUAGES:
         catalogue = _catalogue(lang)
         translated = {
             (m.id if isinstance(m.id, str) else m.id[0])

@@ -107,3 +107,10 @@ def test_english_participants_get_english_email(subject, client):
     with client.application.test_request_context(base_url="http://incontri.test"):
         email = services.render_email("confirmed", "en", **contexts(event, registration)["confirmed"])
     check("confirmed.en.txt", f"Subject: {email.subject}\n\n{email.text}")
+
+
+def test_french_participants_get_french_email(subject, client):
+    event, registration = subject
+    with client.application.test_request_context(base_url="http://incontri.test"):
+        email = services.render_email("confirmed", "fr", **contexts(event, registration)["confirmed"])
+    check("confirmed.fr.txt", f"Subject: {email.subject}\n\n{email.text}")

@@ -74,7 +74,8 @@ def render_email(template: str, locale: str, **context) -> Email:
     if template == "broadcast":
         subject, values = context["broadcast"].subject, None
     else:
-        when = long_datetime(context.get("starts_at") or event.starts_at)
+        with force_locale(locale):  # the date in the subject, in the recipient's language
+            when = long_datetime(context.get("starts_at") or event.starts_at)
         subject = SUBJECTS[template]
         values = {"title": event.title, "when": when, "lesson": session.title if session else ""}
     return outbox.render_email(template, locale, subject, values, **context)

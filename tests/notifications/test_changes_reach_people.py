@@ -355,3 +355,18 @@ def test_an_english_participants_invitation_speaks_english_while_the_feed_stays_
     assert "Online link: https://meet.example.org/acal" in description
     feed = client.get(f"/eventi/{event.slug}.ics", headers={"Cookie": "lang=en"}).get_data(as_text=True)
     assert "Collegamento online: https://meet.example.org/acal" in feed.replace("\r\n ", "")
+
+
+def test_a_reminders_subject_gives_the_date_in_the_participants_language(make_event):
+    event = make_event(title="Meeting with ACAL", reminder_offsets="1g")
+    registration = registrations.register(event.id, participant(), CONSENT, locale="en").registration
+    assert services.schedule_reminders(event.starts_at - timedelta(hours=23)) == 1
+    [reminder] = messages(registration, "reminder")
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        english = long_datetime(event.starts_at)
+    with force_locale("it"):
+        italian = long_datetime(event.starts_at)
+    assert english != italian
+    assert reminder.subject.endswith(english) and italian not in reminder.subject

@@ -26,5 +26,12 @@ def select_locale() -> str:
 def set_language(code: str):
     response = redirect(safe_next_path(request.args.get("next")), code=303)
     if code in current_app.config["LANGUAGES"]:
-        response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        response.set_cookie(
+            LANG_COOKIE,
+            code,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=current_app.config["BASE_URL"].startswith("https://"),
+        )
     return response

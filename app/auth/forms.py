@@ -1,8 +1,8 @@
-"""Login form."""
+"""Login, password and account forms."""
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.i18n import lazy_gettext as _l
 
@@ -11,3 +11,28 @@ class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Inserisci l'email.")), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Inserisci la password.")), Length(max=200)])
     remember = BooleanField(_l("Ricordami su questo dispositivo"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Inserisci l'email.")), Length(max=254)])
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("Nuova password"),
+        validators=[DataRequired(_l("Inserisci la password.")), Length(max=200)],
+        description=_l("Almeno 10 caratteri; meglio alcune parole non collegate tra loro."),
+    )
+    confirm = PasswordField(
+        _l("Ripeti la password"),
+        validators=[
+            DataRequired(_l("Ripeti la password.")),
+            EqualTo("password", _l("Le due password non coincidono.")),
+        ],
+    )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = PasswordField(
+        _l("Password attuale"), validators=[DataRequired(_l("Inserisci la password attuale.")), Length(max=200)]
+    )

@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import select
 from wtforms.fields.core import UnboundField
 
+from app.auth.models import Role
+from app.auth.services import create_user
 from app.events import forms
 from app.events import services as events
 from app.events.models import EventType, Organization, Series, Speaker
@@ -57,6 +59,10 @@ ROUTES = {
     "manage_certificates.certificate_issue": "/gestione/eventi/{event}/attestati/iscrizioni/{registration}/rilascia",
     "manage_certificates.certificate_revoke": "/gestione/eventi/{event}/attestati/{certificate}/revoca",
     "manage_certificates.certificates_send": "/gestione/eventi/{event}/attestati/invia",
+    "manage_users.invite": "/gestione/utenti",
+    "manage_users.user_edit": "/gestione/utenti/{user}",
+    "manage_users.user_active": "/gestione/utenti/{user}/disattiva",
+    "manage_users.user_reinvite": "/gestione/utenti/{user}/reinvia",
 }
 KINDS = ("serie", "tipi", "relatori", "organizzazioni", "luoghi")
 ACTIONS = ("approva", "respingi", "conferma", "annulla")
@@ -151,6 +157,7 @@ def _world(make_event, venue) -> dict:
         # A check-in code as a scanner would read it, and a certificate id nobody holds.
         "code": "codice-letto-dal-telefono",
         "certificate": 1,
+        "user": create_user("collega@anci.example", "password-lunga-1", role=Role.ORGANIZER).id,
     }
 
 
@@ -187,6 +194,10 @@ def _valid_data(endpoint: str, kind: str | None, world: dict, venue) -> dict:
         }
     if endpoint == "manage_registrations.event_messages":
         return {"audience": "all", "subject": "Materiali", "body": "Le slide.", "invia": "1", "destinatari": "2"}
+    if endpoint == "manage_users.invite":
+        return {"email": "nuova.collega@anci.example", "name": "Nuova Collega", "role": "organizer"}
+    if endpoint == "manage_users.user_edit":
+        return {"role": "organizer", "type_ids": str(world["rows"]["tipi"])}
     if endpoint in ("manage_registrations.questions", "manage_registrations.question_edit"):
         return {"label": "Allergie?", "kind": "text"}
     return {

@@ -1,7 +1,8 @@
 """The one door of the organizer area: every organizer route that concerns an event reaches it
-through `event_for`, so who may do what with which event is decided here, once. Today every
-signed-in organizer may act on every event; roles limited to some event types or series will
-narrow it here without touching the views."""
+through `event_for`, so who may do what with which event is decided here, once; the lists of
+events an organizer sees are narrowed by `visible_events`, by the same rule. An admin, and an
+organizer without limits, may act on every event; an organizer limited to some event types
+and/or series only on the events of those types or series (either), for every action."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import enum
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import Select, false, or_, select
 
+from app.auth.models import UserEventType, UserSeries
 from app.events.models import Event
 from app.extensions import db
 
@@ -23,9 +26,37 @@ class Action(enum.StrEnum):
     REGISTRANTS = "registrants"
 
 
+def _limits(user) -> tuple[frozenset[int], frozenset[int]] | None:
+    """The event types and series the user is limited to; None: every event."""
+    if user.is_admin:
+        return None
+    types = frozenset(db.session.scalars(select(UserEventType.type_id).where(UserEventType.user_id == user.id)))
+    series = frozenset(db.session.scalars(select(UserSeries.series_id).where(UserSeries.user_id == user.id)))
+    return (types, series) if types or series else None
+
+
 def may(user, event: Event, action: Action) -> bool:
-    """Whether this signed-in user may do `action` on `event`."""
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+    """Whether this signed-in user may do `action` on `event`. The same for every action: who
+    may see a limited organizer's events may also edit them and reach their registrants."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return False
+    limits = _limits(user)
+    if limits is None:
+        return True
+    types, series = limits
+    return event.type_id in types or (event.series_id is not None and event.series_id in series)
+
+
+def visible_events(query: Select, user=None) -> Select:
+    """`query` (of events) narrowed to the events `user` (the signed-in one by default) may see."""
+    user = current_user if user is None else user
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return query.where(false())
+    limits = _limits(user)
+    if limits is None:
+        return query
+    types, series = limits
+    return query.where(or_(Event.type_id.in_(types), Event.series_id.in_(series)))
 
 
 def event_for(event_id: int, action: Action = Action.VIEW) -> Event:

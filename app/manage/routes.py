@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 from flask_login import login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.events import services
+from app.events.access import visible_events
 from app.events.models import Event, EventStatus
 from app.extensions import db
 from app.registrations.queries import waiting_counts
@@ -24,7 +25,7 @@ def require_login():
 @bp.get("/")
 def dashboard():
     status = request.args.get("stato")
-    query = select(Event).order_by(Event.starts_at.desc())
+    query = visible_events(select(Event).order_by(Event.starts_at.desc()))
     if status in {s.value for s in EventStatus}:
         query = query.where(Event.status == status)
     q = (request.args.get("q") or "").strip()[:200]
@@ -35,7 +36,12 @@ def dashboard():
     return render_template(
         "manage/dashboard.html",
         pagination=pagination,
-        counts=services.event_overview_counts(),
+        counts={
+            status: count
+            for status, count in db.session.execute(
+                visible_events(select(Event.status, func.count()).group_by(Event.status))
+            )
+        },
         waiting=waiting_counts([event.id for event in pagination.items]),
         status=status,
         q=q,

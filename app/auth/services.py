@@ -28,6 +28,8 @@ MIN_PASSWORD_LENGTH = 10
 MIN_PASSWORD_SCORE = 3
 #: Invitation and reset links: single use (they name the password they replace) and short-lived.
 LINK_MAX_AGE_SECONDS = 72 * 3600
+#: zxcvbn's dictionaries are English: the words anyone would try first against this site.
+SITE_WORDS = ("anci", "piemonte", "torino", "comune", "comuni", "incontri", "gestione", "organizzatore", "password")
 INVITE_PURPOSE = "account-invitation"
 RESET_PURPOSE = "password-reset"
 
@@ -65,7 +67,9 @@ def check_password_strength(password: str, *, email: str = "", name: str = "") -
         raise AccountError(
             _l("La password deve avere almeno %(count)d caratteri.", count=MIN_PASSWORD_LENGTH), "password"
         )
-    hints = [part for part in (email, email.split("@")[0], name, *name.split()) if part]
+    organization = current_app.config["ORGANIZATION_NAME"].lower()
+    hints = [part for part in (email, email.split("@")[0], name, *name.split(), *organization.split()) if part]
+    hints += SITE_WORDS
     if zxcvbn(password[:100], user_inputs=hints)["score"] < MIN_PASSWORD_SCORE:
         raise AccountError(
             _l(

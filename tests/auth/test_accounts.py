@@ -148,7 +148,7 @@ def test_changing_a_role_and_its_limits(logged_in, app):
     assert response.status_code == 303
     assert services.limits_of(colleague) == ({course_type}, set())
     listing = logged_in.get("/gestione/utenti").get_data(as_text=True)
-    assert "solo Corso" in listing or "solo " in listing
+    assert "solo Percorso formativo" in listing
 
 
 def test_create_user_refuses_a_guessable_password():

@@ -1,0 +1,74 @@
+"""An admin invites a colleague limited to courses; the colleague opens the link from the email,
+chooses a password, is signed in and sees only the courses. Axe on every new page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from app.demo.data import DEMO_ORGANIZER_EMAIL, DEMO_ORGANIZER_PASSWORD, ensure_demo_organizer
+from app.extensions import db
+from app.outbox.models import OutboxMessage
+from tests.support.browser import axe_violations
+
+pytestmark = pytest.mark.browser
+
+
+def test_an_invited_organizer_limited_to_courses_sets_a_password_and_sees_only_courses(page, live_server, make_event):
+    ensure_demo_organizer()
+    make_event(title="Corso sui fondi europei", type_slug="corso")
+    make_event(title="Riunione della consulta", type_slug="incontro")
+
+    page.goto(f"{live_server.url}/accedi")
+    page.get_by_label("Email").fill(DEMO_ORGANIZER_EMAIL)
+    page.get_by_label("Password").fill(DEMO_ORGANIZER_PASSWORD)
+    page.get_by_role("button", name="Accedi").click()
+    page.get_by_role("link", name="Utenti").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Email").fill("carla.verdi@comune.example.it")
+    page.get_by_label("Nome e cognome").fill("Carla Verdi")
+    page.get_by_label("Solo questi tipi di evento").select_option(label="Percorso formativo")
+    page.get_by_role("button", name="Invia l'invito").click()
+    expect(page.locator("main")).to_contain_text("Invito inviato a carla.verdi@comune.example.it")
+    expect(page.locator("main")).to_contain_text("Invitato")
+    assert axe_violations(page) == []
+
+    db.session.expire_all()
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "account_invitation"))
+    link = re.search(r"http://incontri\.test(/accedi/invito/\S+)", message.text_body).group(1)
+
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}{link}")
+    expect(page.get_by_role("heading", name="Attiva l'account")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("Nuova password").fill("password1234")
+    page.get_by_label("Ripeti la password").fill("password1234")
+    page.get_by_role("button", name="Salva la password").click()
+    expect(page.locator("main")).to_contain_text("Password troppo facile da indovinare")
+    assert axe_violations(page) == []
+    page.get_by_label("Nuova password").fill("tramonto-ciliegia-ponte")
+    page.get_by_label("Ripeti la password").fill("tramonto-ciliegia-ponte")
+    page.get_by_role("button", name="Salva la password").click()
+    main = page.locator("main")
+    expect(main).to_contain_text("Corso sui fondi europei")
+    expect(main).not_to_contain_text("Riunione della consulta")
+    expect(page.get_by_role("link", name="Utenti")).to_have_count(0)
+
+    # Out, and in again with the new password; the used link now says so.
+    page.get_by_role("button", name="Esci").click()
+    page.goto(f"{live_server.url}{link}")
+    expect(page.get_by_role("heading", name="Link non valido")).to_be_visible()
+    assert axe_violations(page) == []
+    page.goto(f"{live_server.url}/accedi")
+    page.get_by_role("link", name="Password dimenticata?").click()
+    assert axe_violations(page) == []
+    page.goto(f"{live_server.url}/accedi")
+    page.get_by_label("Email").fill("carla.verdi@comune.example.it")
+    page.get_by_label("Password").fill("tramonto-ciliegia-ponte")
+    page.get_by_role("button", name="Accedi").click()
+    expect(page.locator("main")).to_contain_text("Corso sui fondi europei")
+    page.get_by_role("link", name="Cambia password").click()
+    assert axe_violations(page) == []

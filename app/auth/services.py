@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
@@ -252,7 +252,9 @@ def authenticate(email: str, password: str) -> User | None:
                 user.locked_until = None
         return user
     with committed():
-        user.failed_logins = (user.failed_logins or 0) + 1
+        # Counted in the database: two workers failing at once both count.
+        db.session.execute(update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1))
+        db.session.refresh(user)
         if user.failed_logins >= current_app.config["LOGIN_LOCKOUT_FAILURES"]:
             user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
             user.failed_logins = 0

@@ -42,7 +42,7 @@ def register_url_converters(app: Flask) -> None:
 
 #: Public forms hold a few short fields; only the organizers' upload form needs MAX_CONTENT_LENGTH.
 SMALL_FORM_BYTES = 64 * 1024
-SMALL_FORM_BLUEPRINTS = {"registrations", "auth", "courses"}
+SMALL_FORM_BLUEPRINTS = {"registrations", "auth", "courses", "privacy"}
 
 
 def register_request_limits(app: Flask) -> None:
@@ -93,8 +93,15 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isascii() and user_id.isdigit() else None
-        return user if user and user.active else None
+        """`id:version` from the session or the remember cookie (User.get_id): a cookie written
+        before the account's last logout, password change or deactivation opens nothing."""
+        user_part, _, version = user_id.partition(":")
+        if not (user_part.isascii() and user_part.isdigit() and version.isascii() and version.isdigit()):
+            return None
+        user = db.session.get(User, int(user_part))
+        if user is None or not user.active or user.session_version != int(version):
+            return None
+        return user
 
 
 def _configure_sqlite() -> None:
@@ -127,8 +134,11 @@ def register_domains() -> None:
     import app.courses.jobs
     import app.courses.models
     import app.courses.notifications
+    import app.courses.privacy
     import app.courses.qr
+    import app.outbox.privacy
     import app.registrations.notifications
+    import app.registrations.privacy
     import app.registrations.services  # noqa: F401
 
 
@@ -144,13 +154,16 @@ def register_blueprints(app: Flask) -> None:
     from app.events.routes import bp as events_bp
     from app.i18n import bp as i18n_bp
     from app.manage.routes import bp as manage_bp
+    from app.manage.users import bp as manage_users_bp
     from app.outbox.manage import bp as manage_mail_bp
     from app.registrations.manage import bp as manage_registrations_bp
+    from app.registrations.privacy_routes import bp as privacy_bp
     from app.registrations.routes import bp as registrations_bp
 
     app.register_blueprint(calendar_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(registrations_bp)
+    app.register_blueprint(privacy_bp)
     app.register_blueprint(courses_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(manage_bp, url_prefix="/gestione")
@@ -160,6 +173,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(manage_courses_bp, url_prefix="/gestione")
     app.register_blueprint(manage_certificates_bp, url_prefix="/gestione")
     app.register_blueprint(manage_feedback_bp, url_prefix="/gestione")
+    app.register_blueprint(manage_users_bp, url_prefix="/gestione")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(i18n_bp)
 
@@ -179,11 +193,18 @@ def register_errorhandlers(app: Flask) -> None:
 def register_security_headers(app: Flask) -> None:
     csp = (
         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
-        "font-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+        "font-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
     )
+    # No page asks the browser for devices, location or payments.
+    permissions = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+    https = app.config["BASE_URL"].startswith("https://")
 
     @app.after_request
     def set_headers(response):
+        response.headers.setdefault("Permissions-Policy", permissions)
+        if https:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        response.headers.pop("Server", None)
         response.headers.setdefault("Content-Security-Policy", csp)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
@@ -195,7 +216,9 @@ def register_commands(app: Flask) -> None:
     from app.auth.cli import users_cli
     from app.demo.cli import demo_cli
     from app.outbox.cli import worker_command
+    from app.registrations.privacy import privacy_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(worker_command)
+    app.cli.add_command(privacy_cli)

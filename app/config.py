@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -51,6 +52,11 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         #: Version of the privacy notice at /privacy; stored with every consent given.
         "PRIVACY_NOTICE_VERSION": env.get("PRIVACY_NOTICE_VERSION", "2026-11"),
         "PRIVACY_CONTACT_EMAIL": env.get("PRIVACY_CONTACT_EMAIL", "privacy@example.org"),
+        #: The privacy notice: who is the controller, the DPO's address, and how long data is kept.
+        "PRIVACY_CONTROLLER": env.get("PRIVACY_CONTROLLER", "ANCI Piemonte, Via Alfieri 15, 10121 Torino"),
+        "PRIVACY_DPO_EMAIL": env.get("PRIVACY_DPO_EMAIL", "dpo@example.org"),
+        #: Months after an event ends before the worker anonymises its registrations.
+        "RETENTION_MONTHS": int(env.get("RETENTION_MONTHS", "24")),
         # Email. Without MAIL_SERVER messages are written as .eml files in MAIL_FOLDER.
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
@@ -70,11 +76,27 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "OUTBOX_RETRY_SECONDS": int(env.get("OUTBOX_RETRY_SECONDS", "60")),
         #: A row left 'sending' longer than this (its worker died) is taken again.
         "OUTBOX_LEASE_SECONDS": int(env.get("OUTBOX_LEASE_SECONDS", "300")),
+        #: Days after delivery before a message's body, invitation and attachments are blanked.
+        "OUTBOX_KEEP_DAYS": int(env.get("OUTBOX_KEEP_DAYS", "30")),
         "WORKER_INTERVAL": int(env.get("WORKER_INTERVAL", "30")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "WTF_CSRF_TIME_LIMIT": None,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        #: "Ricordami" keeps an organizer signed in this long on that device (logout, a new
+        #: password or deactivation end it sooner: the cookie carries the session version).
+        "REMEMBER_COOKIE_DURATION": timedelta(days=int(env.get("REMEMBER_COOKIE_DAYS", "14"))),
+        #: A form left open longer than this must be reloaded before it is sent.
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        #: Login attempts per client address (Flask-Limiter syntax; the counts live in
+        #: RATELIMIT_STORAGE_URI, so several workers share them).
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        #: Login attempts per account, from any address.
+        "LOGIN_ACCOUNT_RATE_LIMIT": env.get("LOGIN_ACCOUNT_RATE_LIMIT", "20 per minute"),
+        #: Wrong passwords in a row that suspend an account's login, and for how long; the owner
+        #: is told by email. Short, so someone else's attempts cannot keep the owner out.
+        "LOGIN_LOCKOUT_FAILURES": int(env.get("LOGIN_LOCKOUT_FAILURES", "5")),
+        "LOGIN_LOCKOUT_MINUTES": int(env.get("LOGIN_LOCKOUT_MINUTES", "15")),
     }
     if config["BASE_URL"].startswith("https://"):
         config["SESSION_COOKIE_SECURE"] = True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from app.extensions import db
 from app.forms import ConfirmForm
@@ -18,7 +18,10 @@ bp = Blueprint("manage_mail", __name__)
 @bp.before_request
 @login_required
 def require_login():
-    """Recipients' addresses are personal data: organizers only."""
+    """The outbox holds every event's recipients: administrators only (an organizer limited to
+    some events must not read the others' addresses; each event's messages have their own tab)."""
+    if not getattr(current_user, "is_admin", False):
+        abort(403)
 
 
 @bp.get("/posta")

@@ -121,3 +121,14 @@ def test_accounts_are_for_admins_only(limited):
     response = limited.post("/gestione/utenti", data={"csrf_token": token, "email": "x@anci.example", "role": "admin"})
     assert response.status_code == 403
     assert "/gestione/utenti" not in limited.get("/gestione/").get_data(as_text=True)
+
+
+def test_the_outbox_with_every_events_recipients_is_for_administrators_only(client, make_event):
+    from app.auth.models import Role
+    from app.auth.services import create_user
+    from tests.factories import log_in
+
+    create_user("organizzatrice@anci.example", "una-password-lunga-e-sicura", role=Role.ORGANIZER, name="O")
+    log_in(client, "organizzatrice@anci.example", "una-password-lunga-e-sicura")
+    assert client.get("/gestione/posta").status_code == 403
+    assert "/gestione/posta" not in client.get("/gestione/").get_data(as_text=True)

@@ -241,8 +241,9 @@ def _forms_by_path(client, pages: list[str]) -> dict[str, dict]:
 
 def _log_in(client, organizer) -> None:
     """Through the session cookie, as a login leaves it (POST /accedi has a rate limit)."""
+    db.session.refresh(organizer)  # a scanned logout or password change moves the session version
     with client.session_transaction() as session:
-        session["_user_id"] = str(organizer.id)
+        session["_user_id"] = organizer.get_id()
         session["_fresh"] = True
     # The tests' requests share the app context the fixtures pushed, and Flask-Login keeps the
     # user it loaded in its g: drop it, so the session decides.

@@ -8,20 +8,7 @@ from flask import abort
 
 from app.events import access
 from tests.factories import add_weekly_lessons, csrf_token_from, register
-
-#: Any other id a route takes is looked up only after the door has let the request in.
-OTHER_ID = 1
-
-
-def event_scoped_routes(app) -> list[tuple[str, str, str]]:
-    """(endpoint, method, url) for each /gestione route with an event_id, for a given event."""
-    routes = []
-    for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith("/gestione") or "event_id" not in rule.arguments:
-            continue
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            routes.append((rule.endpoint, method, rule))
-    return routes
+from tests.support.url_map import event_scoped_routes, request_route, url_for_event
 
 
 @pytest.fixture
@@ -30,21 +17,6 @@ def course(make_event):
     add_weekly_lessons(course, 2)
     register(course)
     return course
-
-
-def _url(app, rule, event_id: int) -> str:
-    values = {}
-    for name in rule.arguments:
-        choices = getattr(rule._converters[name], "items", None)  # <any(a, b):name>
-        values[name] = event_id if name == "event_id" else (sorted(choices)[0] if choices else OTHER_ID)
-    with app.test_request_context():
-        return app.url_map.bind("localhost").build(rule.endpoint, values)
-
-
-def _request(client, method: str, url: str, token: str):
-    if method == "GET":
-        return client.get(url)
-    return client.open(url, method=method, data={"csrf_token": token})
 
 
 def test_the_url_map_has_event_scoped_organizer_routes_of_every_domain(app):
@@ -64,7 +36,7 @@ def test_every_event_scoped_organizer_route_asks_the_door(app, logged_in, course
     not_asking = []
     for endpoint, method, rule in event_scoped_routes(app):
         asked.clear()
-        response = _request(logged_in, method, _url(app, rule, course.id), token)
+        response = request_route(logged_in, method, url_for_event(app, rule, course.id), token)
         if response.status_code != 418 or len(asked) != 1 or asked[0][0] != course.id:
             not_asking.append(f"{method} {rule.rule} ({endpoint}): {response.status_code}")
     assert not_asking == []
@@ -75,7 +47,7 @@ def test_a_door_that_refuses_closes_every_event_scoped_route(app, logged_in, cou
     monkeypatch.setattr(access, "may", lambda user, event, action: False)
     open_routes = []
     for endpoint, method, rule in event_scoped_routes(app):
-        response = _request(logged_in, method, _url(app, rule, course.id), token)
+        response = request_route(logged_in, method, url_for_event(app, rule, course.id), token)
         if response.status_code != 403:
             open_routes.append(f"{method} {rule.rule} ({endpoint}): {response.status_code}")
     assert open_routes == []
@@ -95,5 +67,5 @@ def test_registrant_routes_ask_for_the_registrants_right(app, logged_in, course,
         if not endpoint.startswith("manage_registrations."):
             continue
         current = f"{method} {rule.rule}"
-        _request(logged_in, method, _url(app, rule, course.id), token)
+        request_route(logged_in, method, url_for_event(app, rule, course.id), token)
     assert actions and set(actions.values()) == {access.Action.REGISTRANTS}

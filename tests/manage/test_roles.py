@@ -12,7 +12,7 @@ from app.auth.services import create_user
 from app.events.models import EventType, Series
 from app.extensions import db
 from tests.factories import add_weekly_lessons, csrf_token_from, log_in, register
-from tests.manage.test_access_door import _request, _url, event_scoped_routes
+from tests.support.url_map import event_scoped_routes, request_route, url_for_event
 
 LIMITED_EMAIL = "corsi@anci.example"
 LIMITED_PASSWORD = "tramonto-ciliegia-ponte"
@@ -67,7 +67,7 @@ def test_a_limited_organizer_is_refused_every_route_of_a_foreign_event(app, limi
     routes = event_scoped_routes(app)
     assert any("export" in endpoint or "esporta" in str(rule) for endpoint, _m, rule in routes)
     for endpoint, method, rule in routes:
-        response = _request(limited, method, _url(app, rule, meeting.id), token)
+        response = request_route(limited, method, url_for_event(app, rule, meeting.id), token)
         if response.status_code not in (403, 404):
             open_routes.append(f"{method} {rule.rule} ({endpoint}): {response.status_code}")
         db.session.rollback()
@@ -80,7 +80,7 @@ def test_a_limited_organizer_reaches_the_events_of_their_type(app, limited, even
     for endpoint, method, rule in event_scoped_routes(app):
         if method != "GET":
             continue
-        response = limited.get(_url(app, rule, course.id))
+        response = limited.get(url_for_event(app, rule, course.id))
         if response.status_code == 403:
             refused.append(f"{rule.rule} ({endpoint})")
     assert refused == []

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import JSON, String, Text, cast, or_, select
 
 from app.courses import feedback
 from app.courses import services as courses
@@ -16,10 +15,7 @@ from app.registrations import feeds
 from app.registrations import services as registrations
 from app.timeutil import today_rome
 from tests.factories import add_weekly_lessons, attend, enrol
-
-NAME = ("Ottavia", "Quaglieri")
-EMAIL = "ottavia.quaglieri@comune.bra.cn.it"
-PHONE = "+39 0172 438111"
+from tests.support.privacy import EMAIL, NAME, PHONE
 
 
 @pytest.fixture
@@ -56,21 +52,3 @@ def person(course):
     )
     db.session.commit()
     return registration
-
-
-def columns_holding(*values: str, skip: set[str] = frozenset()) -> list[str]:
-    """Every text, string or JSON column of every table where one of the values appears
-    (case-insensitive, JSON read as text), but those in `skip`."""
-    found = []
-    for table in db.metadata.sorted_tables:
-        for column in table.columns:
-            name = f"{table.name}.{column.name}"
-            if name in skip or not isinstance(column.type, String | Text | JSON):
-                continue
-            as_text = cast(column, Text) if isinstance(column.type, JSON) else column
-            hit = db.session.execute(
-                select(table).where(or_(*(as_text.ilike(f"%{value}%") for value in values))).limit(1)
-            ).first()
-            if hit is not None:
-                found.append(name)
-    return found

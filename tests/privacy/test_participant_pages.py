@@ -12,7 +12,7 @@ from app.extensions import db
 from app.outbox.models import OutboxMessage
 from app.registrations.models import Registration
 from tests.factories import csrf_token_from, enrol
-from tests.privacy.conftest import EMAIL, NAME, columns_holding
+from tests.support.privacy import EMAIL, NAME, columns_holding
 
 
 def _link(kind: str) -> str:

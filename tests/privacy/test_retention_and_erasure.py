@@ -16,7 +16,7 @@ from app.registrations import privacy as registrations_privacy
 from app.registrations.models import PersonalFeed, Registration
 from app.timeutil import utcnow
 from tests.factories import enrol
-from tests.privacy.conftest import EMAIL, NAME, PHONE, columns_holding
+from tests.support.privacy import EMAIL, NAME, PHONE, columns_holding
 
 #: A certificate states the name it was issued to, on purpose (app/courses/privacy.py).
 CERTIFICATE_FACTS = {"certificates.facts"}

@@ -17,7 +17,8 @@ from app.extensions import db
 from app.forms import ConfirmForm
 from app.i18n import gettext as _
 from app.i18n import ngettext
-from app.registrations.models import Registration
+from app.registrations.manage import registration_in
+from app.responses import private
 from app.text import slugify
 
 bp = Blueprint("manage_certificates", __name__)
@@ -41,27 +42,18 @@ def _certificate(event: Event, certificate_id: int) -> Certificate:
     return certificate
 
 
-def _registration(event: Event, registration_id: int) -> Registration:
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        abort(404)
-    return registration
 
 
 def _back(event: Event):
     return redirect(url_for(".certificate_list", event_id=event.id), code=303)
 
 
-def _no_store(response):
-    response = make_response(response)
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.get("/eventi/<int:event_id>/attestati")
 def certificate_list(event_id: int):
     event = _event(event_id)
-    return _no_store(
+    return private(
         render_template(
             "courses/certificates_manage.html",
             event=event,
@@ -102,7 +94,7 @@ def certificates_issue_all(event_id: int):
 @bp.post("/eventi/<int:event_id>/attestati/iscrizioni/<int:registration_id>/rilascia")
 def certificate_issue(event_id: int, registration_id: int):
     event = _event(event_id)
-    registration = _registration(event, registration_id)
+    registration = registration_in(event, registration_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -136,7 +128,7 @@ def certificate_pdf(event_id: int, certificate_id: int):
     response = make_response(certificates.render_pdf(certificate))
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{certificates.filename(certificate)}"'
-    return _no_store(response)
+    return private(response)
 
 
 @bp.get("/eventi/<int:event_id>/attestati.zip")
@@ -151,7 +143,7 @@ def certificates_zip(event_id: int):
     response.headers["Content-Type"] = "application/zip"
     name = slugify(event.title, max_length=60) or "corso"
     response.headers["Content-Disposition"] = f'attachment; filename="attestati-{name}.zip"'
-    return _no_store(response)
+    return private(response)
 
 
 @bp.post("/eventi/<int:event_id>/attestati/invia")

@@ -11,6 +11,7 @@ from flask_login import login_required
 from app.courses import feedback
 from app.events import access
 from app.events.models import Event
+from app.responses import private
 from app.text import slugify
 
 bp = Blueprint("manage_feedback", __name__)
@@ -27,10 +28,6 @@ def _event(event_id: int) -> Event:
     return access.event_for(event_id, access.Action.REGISTRANTS)
 
 
-def _no_store(response):
-    response = make_response(response)
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.get("/eventi/<int:event_id>/riscontri")
@@ -38,7 +35,7 @@ def feedback_results(event_id: int):
     event = _event(event_id)
     results = feedback.results(event)
     average = format_decimal(results.average, format="0.0") if results.average is not None else None
-    return _no_store(
+    return private(
         render_template(
             "courses/feedback_manage.html",
             event=event,
@@ -57,4 +54,4 @@ def feedback_csv(event_id: int):
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     name = slugify(event.title, max_length=60) or "evento"
     response.headers["Content-Disposition"] = f'attachment; filename="riscontri-{name}.csv"'
-    return _no_store(response)
+    return private(response)

@@ -9,7 +9,7 @@ import re
 from collections import Counter
 
 import segno
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -19,11 +19,12 @@ from app.courses.forms import RuleForm
 from app.courses.labels import STANDING_LABELS
 from app.events import access
 from app.events.models import Event
-from app.extensions import db
 from app.forms import ConfirmForm
 from app.i18n import gettext as _
 from app.i18n import ngettext
+from app.registrations.manage import registration_in
 from app.registrations.models import Registration
+from app.responses import download
 from app.timeutil import utcnow
 
 bp = Blueprint("manage_courses", __name__)
@@ -42,12 +43,6 @@ def _event(event_id: int) -> Event:
     return access.event_for(event_id, access.Action.REGISTRANTS)
 
 
-def _registration(event: Event, registration_id: int) -> Registration:
-    """A registration of this event, or 404."""
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        abort(404)
-    return registration
 
 
 def _slot(event: Event, session_id: int | None) -> courses.Slot:
@@ -121,7 +116,7 @@ def sign_in_sheet(event_id: int):
     """The paper sign-in sheet of the chosen lesson, for the desk to print."""
     event = _event(event_id)
     slot = _chosen_slot(event, request.args.get("lezione"))
-    return _download(sheets.sign_in_sheet(slot), "application/pdf", f"foglio-firme-{event.slug}-{slot.starts_at:%Y%m%d}.pdf")
+    return download(sheets.sign_in_sheet(slot), "application/pdf", f"foglio-firme-{event.slug}-{slot.starts_at:%Y%m%d}.pdf")
 
 
 @bp.get("/eventi/<int:event_id>/presenze/registro.<any(csv, xlsx):kind>")
@@ -129,23 +124,18 @@ def attendance_register(event_id: int, kind: str):
     """The whole course's attendance, one row per person, one column per lesson."""
     event = _event(event_id)
     if kind == "csv":
-        return _download(sheets.register_csv(event), "text/csv; charset=utf-8", f"registro-{event.slug}.csv")
+        return download(sheets.register_csv(event), "text/csv; charset=utf-8", f"registro-{event.slug}.csv")
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _download(sheets.register_xlsx(event), xlsx, f"registro-{event.slug}.xlsx")
+    return download(sheets.register_xlsx(event), xlsx, f"registro-{event.slug}.xlsx")
 
 
-def _download(body: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"  # personal data
-    return response
 
 
 @bp.post("/eventi/<int:event_id>/presenze/<int:registration_id>")
 def attendance_tap(event_id: int, registration_id: int):
     """A tap: present (wholly, or for the minutes typed) or not; answers JSON to the page's script."""
     event = _event(event_id)
-    registration = _registration(event, registration_id)
+    registration = registration_in(event, registration_id)
     slot = _chosen_slot(event, request.form.get("lezione"))
     if not ConfirmForm().validate_on_submit():
         abort(400)

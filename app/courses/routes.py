@@ -18,6 +18,7 @@ from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.registrations import services as registrations
 from app.registrations.models import Registration
+from app.responses import private
 
 bp = Blueprint("courses", __name__)
 
@@ -26,20 +27,13 @@ def _verify_rate_limit() -> str:
     return current_app.config["CERTIFICATE_VERIFY_RATE_LIMIT"]
 
 
-def _private(response):
-    """A certificate names a person: never cached by a proxy, indexed or sent as referrer."""
-    response = make_response(response)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
 
 
 def pdf_response(certificate: Certificate):
     response = make_response(certificates.render_pdf(certificate))
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{certificates.filename(certificate)}"'
-    return _private(response)
+    return private(response)
 
 
 @bp.app_template_global()
@@ -65,7 +59,7 @@ def verify_form():
     code = "".join((request.args.get("codice") or "").split()).upper()[:16]
     if code:
         return redirect(url_for("courses.verify", code=code), code=303)
-    return _private(render_template("courses/verify_form.html"))
+    return private(render_template("courses/verify_form.html"))
 
 
 @bp.get("/attestati/<code>")
@@ -73,8 +67,8 @@ def verify_form():
 def verify(code: str):
     certificate = courses.find_certificate(code)
     if certificate is None:
-        return _private((render_template("courses/verify_unknown.html", code=code[:16]), 404))
-    return _private(render_template("courses/verify.html", certificate=certificate, **certificates.stated(certificate)))
+        return private((render_template("courses/verify_unknown.html", code=code[:16]), 404))
+    return private(render_template("courses/verify.html", certificate=certificate, **certificates.stated(certificate)))
 
 
 # -- feedback after the event ------------------------------------------------------------------------
@@ -117,17 +111,17 @@ def _feedback_rate_limit() -> str:
 def feedback_form(code: str):
     registration = feedback.registration_for(code)
     if registration is None:
-        return _private((render_template("courses/feedback_invalid.html"), 404))
+        return private((render_template("courses/feedback_invalid.html"), 404))
     event = registration.event
     if feedback.answer_of(registration) is not None:
         status = 409 if request.method == "POST" else 200
-        return _private((render_template("courses/feedback_done.html", event=event), status))
+        return private((render_template("courses/feedback_done.html", event=event), status))
     form = FeedbackForm()
     if form.validate_on_submit():
         try:
             feedback.record(registration, int(form.rating.data), form.useful.data, form.comment.data)
         except feedback.AlreadyAnswered:
-            return _private((render_template("courses/feedback_done.html", event=event), 409))
+            return private((render_template("courses/feedback_done.html", event=event), 409))
         except courses.CourseError as error:
             form.rating.errors = [str(error)]
         else:
@@ -135,4 +129,4 @@ def feedback_form(code: str):
             return redirect(url_for("courses.feedback_form", code=code), code=303)
     status = 422 if request.method == "POST" else 200
     page = render_template("courses/feedback.html", event=event, form=form)
-    return _private((page, status))
+    return private((page, status))

@@ -4,7 +4,7 @@ and messages to registrants. Every route reaches its event through the one door,
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -23,6 +23,7 @@ from app.registrations.labels import REGISTRATION_STATUS_LABELS
 from app.registrations.models import Actor, Question, Registration, RegistrationStatus, Source
 from app.registrations.notifications import SUBJECTS
 from app.registrations.queries import promoted_if_cancelled
+from app.responses import download
 
 bp = Blueprint("manage_registrations", __name__)
 
@@ -38,8 +39,9 @@ def _event(event_id: int) -> Event:
     return access.event_for(event_id, access.Action.REGISTRANTS)
 
 
-def _registration(event: Event, registration_id: int) -> Registration:
-    """A registration of this event, or 404: an id from another event is not found here."""
+def registration_in(event: Event, registration_id: int) -> Registration:
+    """A registration of this event, or 404: an id from another event is not found here. The
+    organizer pages of the domains above (attendance, certificates) find people through it."""
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id:
         abort(404)
@@ -87,7 +89,7 @@ def registrant_list(event_id: int):
 @bp.get("/eventi/<int:event_id>/iscritti/<int:registration_id>")
 def registrant_detail(event_id: int, registration_id: int):
     event = _event(event_id)
-    registration = _registration(event, registration_id)
+    registration = registration_in(event, registration_id)
     return render_template(
         "manage/registration_detail.html",
         event=event,
@@ -102,7 +104,7 @@ def registrant_action_confirm(event_id: int, registration_id: int, action: str):
     """Before taking a seat or a request away from someone: who, which email goes out, and who
     gets the seat from the waiting list. A plain page with a form, so it needs no JavaScript."""
     event = _event(event_id)
-    registration = _registration(event, registration_id)
+    registration = registration_in(event, registration_id)
     cancelling = action == "annulla"
     if cancelling:
         possible = registration.is_active
@@ -127,7 +129,7 @@ def registrant_action_confirm(event_id: int, registration_id: int, action: str):
 @bp.post("/eventi/<int:event_id>/iscritti/<int:registration_id>/<any(approva, respingi, conferma, annulla):action>")
 def registrant_action(event_id: int, registration_id: int, action: str):
     event = _event(event_id)
-    registration = _registration(event, registration_id)
+    registration = registration_in(event, registration_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     name = registration.full_name
@@ -199,7 +201,7 @@ def registrant_add(event_id: int):
 @bp.route("/eventi/<int:event_id>/iscritti/<int:registration_id>/modifica", methods=["GET", "POST"])
 def registrant_edit(event_id: int, registration_id: int):
     event = _event(event_id)
-    registration = _registration(event, registration_id)
+    registration = registration_in(event, registration_id)
     form = participant_form_class(services.questions_for(event_id), with_consent=False)()
     if request.method == "GET":
         form.fill_from(registration)
@@ -235,25 +237,20 @@ def _export_data(event: Event):
     return list(db.session.scalars(query)), services.questions_for(event.id)
 
 
-def _download(content: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(content, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.get("/eventi/<int:event_id>/iscritti.csv")
 def export_csv(event_id: int):
     event = _event(event_id)
     registrations, questions = _export_data(event)
-    return _download(export.to_csv(registrations, questions), "text/csv", f"iscritti-{event.slug}.csv")
+    return download(export.to_csv(registrations, questions), "text/csv", f"iscritti-{event.slug}.csv")
 
 
 @bp.get("/eventi/<int:event_id>/iscritti.xlsx")
 def export_xlsx(event_id: int):
     event = _event(event_id)
     registrations, questions = _export_data(event)
-    return _download(
+    return download(
         export.to_xlsx(registrations, questions, event.title),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         f"iscritti-{event.slug}.xlsx",

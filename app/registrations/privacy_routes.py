@@ -10,6 +10,7 @@ from app.extensions import limiter
 from app.forms import ConfirmForm
 from app.i18n import gettext as _
 from app.registrations import privacy, services
+from app.responses import private
 
 bp = Blueprint("privacy", __name__)
 
@@ -18,18 +19,13 @@ def _rate_limit() -> str:
     return current_app.config["REGISTRATION_RATE_LIMIT"]
 
 
-def _private(response):
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
 
 
 def _json_download(data: dict, filename: str):
     response = make_response(json.dumps(data, ensure_ascii=False, indent=2))
     response.headers["Content-Type"] = "application/json; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return _private(response)
+    return private(response)
 
 
 def _registration_or_404(token: str):
@@ -63,7 +59,7 @@ def export_all(token: str):
     if found is None:
         abort(404)
     if found.done:
-        return _private(make_response(render_template("privacy/erased.html", already=True)))
+        return private(make_response(render_template("privacy/erased.html", already=True)))
     registrations = privacy.registrations_of(found.registration.email)
     return _json_download(privacy.export_data(registrations), "dati-personali.json")
 
@@ -93,7 +89,7 @@ def erase_confirm(token: str):
     if found is None:
         abort(404)
     if found.done:
-        return _private(make_response(render_template("privacy/erased.html", already=True)))
+        return private(make_response(render_template("privacy/erased.html", already=True)))
     registration = found.registration
     others = [r for r in privacy.registrations_of(registration.email) if r.id != registration.id]
     if request.method == "POST":
@@ -101,6 +97,6 @@ def erase_confirm(token: str):
             abort(400)
         chosen = [registration, *others] if request.form.get("scope") == "all" else [registration]
         privacy.erase_registrations(chosen)
-        return _private(make_response(render_template("privacy/erased.html", already=False)))
+        return private(make_response(render_template("privacy/erased.html", already=False)))
     page = render_template("privacy/erase_confirm.html", registration=registration, event=registration.event, others=others)
-    return _private(make_response(page))
+    return private(make_response(page))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
 from app.comuni import comuni_names
@@ -14,6 +14,7 @@ from app.i18n import gettext as _
 from app.registrations import feeds, notifications, services
 from app.registrations.forms import participant_form_class
 from app.registrations.models import Actor, Registration
+from app.responses import private
 
 bp = Blueprint("registrations", __name__)
 
@@ -22,13 +23,6 @@ def _rate_limit() -> str:
     return current_app.config["REGISTRATION_RATE_LIMIT"]
 
 
-def _private(rv):
-    """Pages reached by a token hold personal data: never cached, indexed or sent as referrer."""
-    response = make_response(rv)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
 
 
 def _registration_or_404(token: str) -> Registration:
@@ -85,7 +79,7 @@ def registration(token: str):
     registration = _registration_or_404(token)
     event = load_programme(registration.event)
     questions = services.questions_for(event.id)
-    return _private(
+    return private(
         render_template(
             "registrations/registration.html",
             registration=registration,
@@ -129,7 +123,7 @@ def edit(token: str):
     page = render_template(
         "registrations/edit.html", registration=registration, event=registration.event, form=form, comuni=comuni_names()
     )
-    return _private((page, status))
+    return private((page, status))
 
 
 @bp.route("/iscrizioni/<token>/annulla", methods=["GET", "POST"])
@@ -147,7 +141,7 @@ def cancel(token: str):
         return redirect(url_for("registrations.registration", token=token), code=303)
     if not registration.is_active:
         return redirect(url_for("registrations.registration", token=token), code=303)
-    return _private(
+    return private(
         render_template(
             "registrations/cancel.html",
             registration=registration,
@@ -203,7 +197,7 @@ def _feed_or_404(token: str):
 @bp.get("/calendario-personale/<token>")
 def personal_calendar(token: str):
     feed = _feed_or_404(token)
-    return _private(render_template("registrations/personal_calendar.html", feed=feed, page_token=token))
+    return private(render_template("registrations/personal_calendar.html", feed=feed, page_token=token))
 
 
 @bp.post("/calendario-personale/<token>/nuovo-indirizzo")
@@ -246,7 +240,7 @@ def confirm_email(token: str):
     page = render_template(
         "registrations/confirm_email.html", registration=registration, event=registration.event, new_email=new_email
     )
-    return _private(page)
+    return private(page)
 
 
 @bp.get("/privacy")
@@ -297,5 +291,5 @@ def too_many_requests(error):
             form=form,
             comuni=comuni_names(),
         )
-        return _private((page, 429))
+        return private((page, 429))
     return generic()

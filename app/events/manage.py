@@ -68,6 +68,20 @@ def _show_refusal(form, error: services.EventError) -> None:
         flash(str(error), "danger")
 
 
+def _save(form, review, save, message: str):
+    """Review, then save: a refusal goes on its field and nothing is saved (None); otherwise the
+    saved object, `message` flashed, then the warnings about what is unusual."""
+    try:
+        warnings = review()
+        saved = save()
+    except services.EventError as error:
+        _show_refusal(form, error)
+        return None
+    flash(message, "success")
+    _flash_warnings(warnings)
+    return saved
+
+
 def _flash_warnings(warnings: list[str]) -> None:
     for warning in warnings:
         flash(warning, "warning")
@@ -90,15 +104,10 @@ def event_create():
             form.registration_required.data = True
     if form.validate_on_submit():
         data = form.to_input()
-        try:
-            warnings = services.review_event(data)
-            event = services.create_event(data)
-        except services.EventError as error:
-            _show_refusal(form, error)
-        else:
-            flash(_("Evento creato come bozza. Pubblicalo quando è pronto."), "success")
-            _flash_warnings(warnings)
-            return redirect(url_for("manage_events.event_detail", event_id=event.id), code=303)
+        message = _("Evento creato come bozza. Pubblicalo quando è pronto.")
+        saved = _save(form, lambda: services.review_event(data), lambda: services.create_event(data), message)
+        if saved is not None:
+            return redirect(url_for("manage_events.event_detail", event_id=saved.id), code=303)
     return render_template("manage/event_form.html", form=form, event=None), _form_status()
 
 
@@ -129,14 +138,8 @@ def event_edit(event_id: int):
         form.fill_from(event)
     if form.validate_on_submit():
         data = form.to_input()
-        try:
-            warnings = services.review_event(data, event)
-            services.update_event(event, data)
-        except services.EventError as error:
-            _show_refusal(form, error)
-        else:
-            flash(_("Modifiche salvate."), "success")
-            _flash_warnings(warnings)
+        review = lambda: services.review_event(data, event)  # noqa: E731
+        if _save(form, review, lambda: services.update_event(event, data), _("Modifiche salvate.")):
             return redirect(url_for("manage_events.event_detail", event_id=event.id), code=303)
     return render_template("manage/event_form.html", form=form, event=event), _form_status()
 
@@ -232,14 +235,8 @@ def session_create(event_id: int):
             form.date.data = event.first_day
     if form.validate_on_submit():
         data = form.to_input()
-        try:
-            warnings = services.review_session(data, event)
-            services.add_session(event, data)
-        except services.EventError as error:
-            _show_refusal(form, error)
-        else:
-            flash(_("Voce del programma aggiunta."), "success")
-            _flash_warnings(warnings)
+        review = lambda: services.review_session(data, event)  # noqa: E731
+        if _save(form, review, lambda: services.add_session(event, data), _("Voce del programma aggiunta.")):
             return redirect(url_for("manage_events.event_detail", event_id=event.id, _anchor="programma"), code=303)
     return render_template("manage/session_form.html", form=form, event=event, session=None), _form_status()
 
@@ -260,14 +257,8 @@ def session_edit(event_id: int, session_id: int):
         form.fill_from(session)
     if form.validate_on_submit():
         data = form.to_input()
-        try:
-            warnings = services.review_session(data, session.event, session)
-            services.update_session(session, data)
-        except services.EventError as error:
-            _show_refusal(form, error)
-        else:
-            flash(_("Voce del programma aggiornata."), "success")
-            _flash_warnings(warnings)
+        review = lambda: services.review_session(data, session.event, session)  # noqa: E731
+        if _save(form, review, lambda: services.update_session(session, data), _("Voce del programma aggiornata.")):
             return redirect(url_for("manage_events.event_detail", event_id=event_id, _anchor="programma"), code=303)
     return render_template("manage/session_form.html", form=form, event=session.event, session=session), _form_status()
 

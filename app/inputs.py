@@ -7,6 +7,7 @@ Every view reads its query string through these parsers and every `<int:…>` in
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flask import abort, request
 from werkzeug.datastructures import ImmutableMultiDict
@@ -24,6 +25,7 @@ MAX_PAGE = 100_000
 #: ASCII digits only: str.isdigit() accepts "²", which int() refuses.
 _NUMBER = re.compile(r"[0-9]{1,10}")
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
+_DAY = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 #: C0 control characters other than tab, line feed and carriage return. Nobody types them,
 #: PostgreSQL refuses NUL in text, and a URL or a header has no place for any of them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -72,6 +74,18 @@ def month_arg(name: str = "month") -> str | None:
     if not (MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12):
         return None
     return f"{year:04d}-{month:02d}"
+
+
+def date_arg(name: str) -> date | None:
+    """A day as "YYYY-MM-DD" (what `<input type="date">` sends) within MIN_YEAR..MAX_YEAR; None
+    when absent, malformed or not a real day."""
+    match = _DAY.fullmatch((request.args.get(name) or "").strip())
+    if not match or not MIN_YEAR <= int(match[1]) <= MAX_YEAR:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
 
 
 #: Read from the query string by Flask-SQLAlchemy's paginate() when a view passes no value.

@@ -20,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.from_mapping(build_config(app.instance_path, config))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    register_proxy(app)
     register_url_converters(app)
     register_request_limits(app)
     register_input_checks(app)
@@ -31,6 +32,16 @@ def create_app(config: dict | None = None) -> Flask:
     register_security_headers(app)
     register_commands(app)
     return app
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind nginx the client's address, scheme and host arrive in X-Forwarded-*: believe
+    exactly as many proxies as TRUSTED_PROXIES says, none by default."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
 
 def register_url_converters(app: Flask) -> None:
@@ -152,6 +163,7 @@ def register_blueprints(app: Flask) -> None:
     from app.courses.routes import bp as courses_bp
     from app.events.manage import bp as manage_events_bp
     from app.events.routes import bp as events_bp
+    from app.health import bp as health_bp
     from app.i18n import bp as i18n_bp
     from app.manage.routes import bp as manage_bp
     from app.manage.users import bp as manage_users_bp
@@ -176,6 +188,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(manage_users_bp, url_prefix="/gestione")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(i18n_bp)
+    app.register_blueprint(health_bp)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -97,6 +97,13 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         #: is told by email. Short, so someone else's attempts cannot keep the owner out.
         "LOGIN_LOCKOUT_FAILURES": int(env.get("LOGIN_LOCKOUT_FAILURES", "5")),
         "LOGIN_LOCKOUT_MINUTES": int(env.get("LOGIN_LOCKOUT_MINUTES", "15")),
+        #: Proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed (ProxyFix):
+        #: 1 behind deploy/nginx, 0 when clients reach the app directly (a forged header would
+        #: otherwise choose the address the rate limits count).
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
+        #: /healthz fails when a message has waited this long past its time in the outbox (the
+        #: worker is not running, or cannot keep up).
+        "HEALTH_OUTBOX_MINUTES": int(env.get("HEALTH_OUTBOX_MINUTES", "15")),
     }
     if config["BASE_URL"].startswith("https://"):
         config["SESSION_COOKIE_SECURE"] = True

@@ -8,6 +8,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 packages=()
 command -v chromium >/dev/null 2>&1 || [ -n "${CHROMIUM_PATH:-}" ] || packages+=(chromium)
 ldconfig -p 2>/dev/null | grep -q 'libical\.so\.3' || packages+=(libical3)
+# Debian's nginx, run by tests/deploy in front of gunicorn with deploy/nginx/incontri.conf.
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || packages+=(nginx)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 if [ ${#packages[@]} -gt 0 ]; then

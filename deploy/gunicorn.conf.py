@@ -1,0 +1,42 @@
+"""gunicorn settings for Incontri behind nginx (deploy/nginx/incontri.conf); `gunicorn -c deploy/gunicorn.conf.py wsgi:app`."""
+
+import os
+
+from gunicorn.http import wsgi
+
+# Only nginx, on the same machine, talks to gunicorn; nginx passes the client's address and
+# scheme in X-Forwarded-* and the app reads them with ProxyFix (TRUSTED_PROXIES=1).
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", str(min(2 * (os.cpu_count() or 1) + 1, 8))))
+# Each request is short (no streaming, no websockets): the synchronous worker is the right
+# one, and nginx buffers slow clients so a worker is never held by a slow phone.
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# A worker is replaced now and then, so a slow leak in a library never grows without bound.
+max_requests = 2000
+max_requests_jitter = 200
+# The app is imported in each worker: a new code version is picked up by `systemctl reload`
+# (HUP), and no database connection is ever shared across a fork.
+preload_app = False
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+proc_name = "incontri"
+# nginx already refuses larger requests; these only guard against a client that reaches
+# gunicorn directly.
+limit_request_line = 8190
+limit_request_fields = 100
+
+# gunicorn writes "Server: gunicorn" on every response, before the app's headers, so the app
+# cannot remove it. Naming the server software only helps whoever looks for a known flaw:
+# leave the header out (nginx adds its own, without version, in front).
+_default_headers = wsgi.Response.default_headers
+
+
+def _headers_without_server(self):
+    return [line for line in _default_headers(self) if not line.lower().startswith("server:")]
+
+
+wsgi.Response.default_headers = _headers_without_server

@@ -43,6 +43,8 @@ class Feed:
     series_id: int | None = None
     email: str | None = None
     color: str | None = None
+    #: The language of its words and of the events' content (?lang=); Italian by default.
+    language: str = "it"
 
 
 def window_start() -> tuple[datetime, datetime]:

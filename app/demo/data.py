@@ -37,6 +37,15 @@ EVENT_TYPES = [
 ]
 
 
+#: The types' names in the partners' languages, for the demo; a new installation writes its own.
+EVENT_TYPE_TRANSLATIONS = {
+    "consulta": {"en": {"label": "Consulta meeting"}, "fr": {"label": "Réunion de la Consulta"}},
+    "incontro": {"en": {"label": "Meeting"}, "fr": {"label": "Rencontre"}},
+    "mostra": {"en": {"label": "Exhibition"}, "fr": {"label": "Exposition"}},
+    "corso": {"en": {"label": "Training course"}, "fr": {"label": "Parcours de formation"}},
+}
+
+
 def seed_event_types() -> None:
     """The four types the association works with; they are data and can be extended."""
     for position, (slug, label, color, requires, capacity, reminders, lessons, all_day) in enumerate(EVENT_TYPES):
@@ -158,7 +167,17 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
         item_label="incontro",
         description="Un ciclo di incontri in cui reti e coordinamenti di altri territori raccontano come "
         "mettono in rete comuni, ONG e società civile nella cooperazione internazionale.",
+        translations={
+            "fr": {
+                "title": "Expériences de coordinations territoriales",
+                "description": "Un cycle de rencontres où des réseaux et des coordinations d'autres territoires "
+                "racontent comment ils relient communes, ONG et société civile dans la coopération internationale.",
+            },
+            "en": {"title": "Experiences of territorial networks"},
+        },
     )
+    for slug, texts in EVENT_TYPE_TRANSLATIONS.items():
+        types[slug].translations = texts
     db.session.add(cycle)
     db.session.flush()
 
@@ -217,6 +236,13 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
         capacity=40,
         registration_moderated=True,
         themes=["Cooperazione decentrata", "Politiche europee"],
+        translations={
+            "fr": {
+                "title": "Réunion de la Consulta Coopération décentralisée et Politiques européennes",
+                "summary": "Réunion réservée aux communes membres de la Consulta : programmation des initiatives "
+                "communes.",
+            }
+        },
     )
 
     # The cycle: the 1st incontro is past (with materials), the 2nd is coming with COP and Januaforum/RAIL.
@@ -257,6 +283,13 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
         capacity=80,
         themes=["Cooperazione decentrata", "Reti territoriali", "Solidarietà internazionale"],
         partners=["cop", "januaforum", "rail"],
+        translations={
+            "fr": {
+                "title": "Expériences de coordinations territoriales : COP et Januaforum / RAIL",
+                "summary": "Deux réseaux se présentent : le Consortium des ONG piémontaises et Januaforum avec le "
+                "Réseau des activités internationales de Ligurie.",
+            }
+        },
     )
 
     # PROFILE with ACAL (Benin): international, hybrid with an online link for the partners in Benin.
@@ -279,6 +312,22 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
         capacity=60,
         themes=["Cooperazione decentrata", "Africa subsahariana", "PROFILE"],
         partners=["acal", "regione", "csp"],
+        # The partners in Benin read French: the event they share is written in French too.
+        translations={
+            "fr": {
+                "title": "Présentation du projet PROFILE avec l'ACAL (Bénin)",
+                "summary": "Le premier partenariat de l'ANCI Piemonte avec une association de communes africaine.",
+                "description_html": "L'ANCI Piemonte a choisi de collaborer avec les associations de communes "
+                "d'autres pays, à commencer par l'Afrique subsaharienne. Le premier accord est conclu avec l'ACAL "
+                "(Association des Communes de l'Atlantique et du Littoral) au Bénin : le projet PROFILE est financé "
+                "par la Région Piémont et la Compagnia di San Paolo dans le cadre de l'appel Piemonte&Africa "
+                "subsahariana – Année 2020.\n\nInterventions en italien et en français.",
+            },
+            "en": {
+                "title": "Launch of the PROFILE project with ACAL (Benin)",
+                "summary": "ANCI Piemonte's first partnership with an African association of municipalities.",
+            },
+        },
     )
 
     # An exhibition over several weeks: all-day, no registration.
@@ -298,6 +347,13 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
         venue_id=venues["lascaris"].id,
         themes=["Cooperazione decentrata", "Sensibilizzazione"],
         partners=["regione", "cop"],
+        translations={
+            "fr": {
+                "title": "Communes piémontaises dans le monde : expériences de coopération décentralisée",
+                "summary": "Photographies et récits des partenariats entre communes piémontaises et communautés "
+                "locales en Afrique, en Amérique latine et en Europe de l'Est.",
+            }
+        },
     )
 
     # A training course of four weekly lessons, limited seats: one event with four sessions.
@@ -324,6 +380,7 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
         ("Lezione 3 – Programmi tematici dell'Unione europea per i comuni", "formatore", "online"),
         ("Lezione 4 – Costruire un partenariato: il caso PROFILE", "acal", None),
     ]
+    lesson_translations = {3: {"fr": {"title": "Leçon 4 – Construire un partenariat : le cas PROFILE"}}}
     for week, (title, speaker, where) in enumerate(lessons):
         day = course_start + timedelta(days=7 * week)
         db.session.add(
@@ -336,6 +393,7 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
                 online_url="https://meet.jit.si/percorso-formativo-anci-piemonte" if where == "online" else None,
                 online_only=where == "online",
                 description="Lezione solo online." if where == "online" else None,
+                translations=lesson_translations.get(week, {}),
                 speakers=[speakers[speaker]],
             )
         )
@@ -471,12 +529,13 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
         "La sala non è più disponibile in quella data e non è stato possibile trovarne un'altra in tempo.",
     )
 
-    for event_key, title, url in [
-        ("consulta-passata", "Verbale della riunione", "https://www.anci.piemonte.it/"),
-        ("incontro-1", "Registrazione dell'incontro", "https://www.anci.piemonte.it/"),
-        ("seminario", "Presentazione: programmi tematici UE", "https://commission.europa.eu/funding-tenders_it"),
+    for event_key, title, url, french_title in [
+        ("consulta-passata", "Verbale della riunione", "https://www.anci.piemonte.it/", "Procès-verbal de la réunion"),
+        ("incontro-1", "Registrazione dell'incontro", "https://www.anci.piemonte.it/", "Enregistrement de la rencontre"),
+        ("seminario", "Presentazione: programmi tematici UE", "https://commission.europa.eu/funding-tenders_it", None),
     ]:
-        db.session.add(Material(event=events[event_key], title=title, url=url))
+        french = {"fr": {"title": french_title}} if french_title else {}
+        db.session.add(Material(event=events[event_key], title=title, url=url, translations=french))
     db.session.commit()
     # These people are invented: writing them emails would only fill instance/mail/.
     with outbox.silenced():

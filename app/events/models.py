@@ -6,6 +6,7 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Column,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy import event as orm_event
 from sqlalchemy import inspect as inspect_state
@@ -70,6 +72,9 @@ class EventType(db.Model):
     #: Whether a new event of this type starts as lasting whole days (an exhibition): the
     #: organizer's form then asks for days, not hours. A column, not the slug, as above.
     all_day_by_default: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: The content in other languages, {"en": {"label": …}, "fr": {…}}; Italian is the columns
+    #: themselves and the fallback (app.i18n.localized).
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     #: Calendar feeds compare this to decide whether they changed.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -169,6 +174,9 @@ class Series(db.Model):
     #: Word for one event of the cycle, used in "2° incontro".
     item_label: Mapped[str] = mapped_column(String(40), default="incontro")
     description: Mapped[str | None] = mapped_column(Text)
+    #: The content in other languages, {"en": {"title": …}, "fr": {…}}; Italian is the columns
+    #: themselves and the fallback (app.i18n.localized).
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     #: Calendar feeds compare this to decide whether they changed.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -223,6 +231,9 @@ class Event(db.Model):
     summary: Mapped[str | None] = mapped_column(String(500))
     #: Organizer-written HTML, already sanitised by the service before it is stored.
     description_html: Mapped[str] = mapped_column(Text, default="")
+    #: The content in other languages, {"en": {"title": …}, "fr": {…}}; Italian is the columns
+    #: themselves and the fallback (app.i18n.localized).
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     #: For all-day events, the midnight (Rome) after the last day: an exclusive end.
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -387,6 +398,9 @@ class EventSession(db.Model):
     description: Mapped[str | None] = mapped_column(Text)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The content in other languages, {"en": {"title": …}, "fr": {…}}; Italian is the columns
+    #: themselves and the fallback (app.i18n.localized).
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     #: A lesson may be held elsewhere than the event's venue, or online.
     venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id", ondelete="RESTRICT"), index=True)
     online_url: Mapped[str | None] = mapped_column(String(500))
@@ -417,6 +431,9 @@ class Material(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     url: Mapped[str | None] = mapped_column(String(500))
+    #: The content in other languages, {"en": {"title": …}, "fr": {…}}; Italian is the columns
+    #: themselves and the fallback (app.i18n.localized).
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     #: Name of the stored file under UPLOAD_FOLDER; random, never the uploader's name.
     stored_name: Mapped[str | None] = mapped_column(String(80), unique=True)
     original_name: Mapped[str | None] = mapped_column(String(200))

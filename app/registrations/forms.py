@@ -10,13 +10,23 @@ from wtforms import BooleanField, EmailField, RadioField, SelectField, StringFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
+from app.comuni import by_code
 from app.forms import BaseForm
 from app.i18n import lazy_gettext as _l
-from app.registrations.labels import ROLE_LABELS
+from app.registrations.labels import ENTE_LABELS, ROLE_LABELS
 from app.registrations.models import ParticipantRole, Question, QuestionKind
-from app.registrations.services import ParticipantInput, QuestionInput, RegistrationError, normalize_email
+from app.registrations.services import (
+    ParticipantInput,
+    QuestionInput,
+    RegistrationError,
+    normalize_email,
+    resolve_ente,
+)
 
 REQUIRED = _l("Campo obbligatorio.")
+
+#: The fields that say which body a person represents, checked together by the service.
+ENTE_FIELDS = ("ente_tipo", "comune", "organization", "paese")
 
 YES_NO = [SelectChoice("si", _l("Sì")), SelectChoice("no", _l("No"))]
 
@@ -37,10 +47,27 @@ class ParticipantForm(BaseForm):
         validators=[DataRequired(REQUIRED), Length(max=254), _valid_email],
         description=_l("A questo indirizzo arriveranno la conferma e il link per gestire l'iscrizione."),
     )
+    ente_tipo = SelectField(
+        _l("Tipo di ente"),
+        choices=[SelectChoice("", _l("— selezionare —"))]
+        + [SelectChoice(k.value, label) for k, label in ENTE_LABELS.items()],
+        validators=[Optional()],
+        validate_choice=False,  # the service says which kinds exist, with its own message
+    )
+    comune = StringField(
+        _l("Comune"),
+        validators=[Optional(), Length(max=120)],
+        description=_l("Scrivendo le prime lettere compaiono i suggerimenti, per esempio «Alba (CN)»."),
+    )
     organization = StringField(
         _l("Ente di appartenenza"),
-        validators=[DataRequired(REQUIRED), Length(max=200)],
-        description=_l("Il Comune o l'organizzazione: scrivendo le prime lettere compaiono i suggerimenti."),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Il nome dell'ente o dell'organizzazione; per un Comune si può lasciare vuoto."),
+    )
+    paese = StringField(
+        _l("Paese dell'ente estero"),
+        validators=[Optional(), Length(max=80)],
+        description=_l("Solo per gli enti con sede fuori dall'Italia."),
     )
     role = SelectField(
         _l("Ruolo"),
@@ -64,6 +91,16 @@ class ParticipantForm(BaseForm):
         if field.data not in {r.value for r in ParticipantRole}:
             raise ValidationError(_l("Indicare il ruolo."))
 
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not any(self[name].errors for name in ENTE_FIELDS):
+            try:
+                resolve_ente(self.to_input())
+            except RegistrationError as error:
+                self[error.field or "organization"].errors = [*self[error.field or "organization"].errors, str(error)]
+                return False
+        return valid
+
     @property
     def question_fields(self):
         return [f for f in self if f.name.startswith("q_")]
@@ -77,15 +114,21 @@ class ParticipantForm(BaseForm):
             first_name=self.first_name.data,
             last_name=self.last_name.data,
             email=self.email.data,
-            organization=self.organization.data,
+            organization=self.organization.data or "",
             role=self.role.data,
             phone=self.phone.data or None,
             answers={int(f.name[2:]): f.data or "" for f in self.question_fields},
+            ente_tipo=self.ente_tipo.data or None,
+            comune=self.comune.data or None,
+            ente_country=self.paese.data or None,
         )
 
     def fill_from(self, registration) -> None:
-        for name in ("first_name", "last_name", "email", "organization", "role", "phone"):
+        for name in ("first_name", "last_name", "email", "organization", "role", "phone", "ente_tipo"):
             getattr(self, name).data = getattr(registration, name)
+        comune = by_code(registration.comune_istat)
+        self.comune.data = comune.label if comune else ""
+        self.paese.data = registration.ente_country
         for f in self.question_fields:
             f.data = registration.answer_for(int(f.name[2:]))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext
-from app.registrations.models import ActivityKind, Actor, ParticipantRole, QuestionKind, RegistrationStatus
+from app.registrations.models import ActivityKind, Actor, EnteKind, ParticipantRole, QuestionKind, RegistrationStatus
 
 REGISTRATION_STATUS_LABELS = {
     RegistrationStatus.CONFIRMED: lazy_gettext("Iscrizione confermata"),
@@ -21,6 +21,17 @@ ROLE_LABELS = {
     ParticipantRole.SECRETARY: lazy_gettext("Segretario/Segretaria comunale"),
     ParticipantRole.STAFF: lazy_gettext("Funzionario/Funzionaria o dipendente"),
     ParticipantRole.OTHER: lazy_gettext("Altro"),
+}
+
+ENTE_LABELS = {
+    EnteKind.COMUNE: lazy_gettext("Comune"),
+    EnteKind.UNIONE: lazy_gettext("Unione di comuni o unione montana"),
+    EnteKind.PROVINCIA: lazy_gettext("Provincia o città metropolitana"),
+    EnteKind.REGIONE: lazy_gettext("Regione"),
+    EnteKind.PUBBLICO: lazy_gettext("Altro ente pubblico"),
+    EnteKind.ASSOCIAZIONE: lazy_gettext("Associazione od ONG"),
+    EnteKind.ESTERO: lazy_gettext("Ente con sede all'estero"),
+    EnteKind.PRIVATO: lazy_gettext("A titolo personale"),
 }
 
 ACTIVITY_LABELS = {

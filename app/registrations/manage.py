@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from app.comuni import comuni_names
+from app.comuni import piedmont_labels
 from app.events import access
 from app.events.models import Event
 from app.extensions import db
@@ -194,7 +194,7 @@ def registrant_add(event_id: int):
                 code=303,
             )
     return render_template(
-        "manage/registration_form.html", event=event, form=form, registration=None, comuni=comuni_names()
+        "manage/registration_form.html", event=event, form=form, registration=None, comuni=piedmont_labels()
     ), (422 if request.method == "POST" else 200)
 
 
@@ -221,7 +221,7 @@ def registrant_edit(event_id: int, registration_id: int):
         event=event,
         form=form,
         registration=registration,
-        comuni=comuni_names(),
+        comuni=piedmont_labels(),
     ), (422 if request.method == "POST" else 200)
 
 

@@ -40,6 +40,19 @@ class ParticipantRole(enum.StrEnum):
     OTHER = "altro"
 
 
+class EnteKind(enum.StrEnum):
+    """Which kind of body a participant represents (the form's `ente_tipo`)."""
+
+    COMUNE = "comune"
+    UNIONE = "unione"
+    PROVINCIA = "provincia"
+    REGIONE = "regione"
+    PUBBLICO = "ente_pubblico"
+    ASSOCIAZIONE = "associazione"
+    ESTERO = "estero"
+    PRIVATO = "privato"
+
+
 class QuestionKind(enum.StrEnum):
     TEXT = "text"
     CHOICE = "choice"
@@ -73,6 +86,13 @@ class Registration(db.Model):
     email: Mapped[str] = mapped_column(String(254), index=True, info=PERSONAL)
     #: The ente: a comune (suggested from ISTAT data) or any organization, as typed.
     organization: Mapped[str] = mapped_column(String(200))
+    #: Which kind of body the ente is (EnteKind); NULL for registrations made before it was asked
+    #: and not yet resolved by the organizers.
+    ente_tipo: Mapped[str | None] = mapped_column(String(20))
+    #: The comune's ISTAT code when the ente is a comune (a merged comune's successor).
+    comune_istat: Mapped[str | None] = mapped_column(String(6), index=True)
+    #: The country of a body abroad, as typed.
+    ente_country: Mapped[str | None] = mapped_column(String(80))
     role: Mapped[str] = mapped_column(String(20))
     phone: Mapped[str | None] = mapped_column(String(40), info=PERSONAL)
     #: Language of the pages the participant used, for the emails they will receive.
@@ -106,6 +126,8 @@ class Registration(db.Model):
         CheckConstraint(one_of("status", RegistrationStatus), name="status_known"),
         CheckConstraint(one_of("role", ParticipantRole), name="role_known"),
         CheckConstraint(one_of("source", Source), name="source_known"),
+        CheckConstraint(f"ente_tipo IS NULL OR {one_of('ente_tipo', EnteKind)}", name="ente_tipo_known"),
+        CheckConstraint("comune_istat IS NULL OR ente_tipo = 'comune'", name="comune_is_a_comune"),
         CheckConstraint("status <> 'waitlisted' OR waitlisted_at IS NOT NULL", name="waitlist_has_time"),
         # One active registration per person and event; cancelled and rejected ones stay as history.
         Index(

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
-from app.comuni import comuni_names
+from app import comuni
+from app.comuni import piedmont_labels
 from app.errors import MESSAGES
 from app.events.services import get_public_event, load_programme
 from app.extensions import limiter
 from app.forms import ConfirmForm
 from app.i18n import gettext as _
+from app.inputs import text_arg
 from app.registrations import feeds, notifications, services
 from app.registrations.forms import participant_form_class
 from app.registrations.models import Actor, Registration
@@ -62,8 +64,17 @@ def register(slug: str):
         event=event,
         form=form,
         refusal=refusal,
-        comuni=comuni_names(),
+        comuni=piedmont_labels(),
     ), status
+
+
+@bp.get("/comuni/suggerimenti")
+def comuni_suggestions():
+    """What the comune field suggests as one types: Piedmont's first, accents ignored."""
+    found = comuni.suggest(text_arg("q", limit=60))
+    response = jsonify([{"code": c.code, "label": c.label} for c in found])
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @bp.get("/eventi/<slug>/iscrizione/gia-iscritto")
@@ -121,7 +132,7 @@ def edit(token: str):
             return redirect(url_for("registrations.registration", token=token), code=303)
     status = 422 if request.method == "POST" else 200
     page = render_template(
-        "registrations/edit.html", registration=registration, event=registration.event, form=form, comuni=comuni_names()
+        "registrations/edit.html", registration=registration, event=registration.event, form=form, comuni=piedmont_labels()
     )
     return private((page, status))
 
@@ -275,7 +286,7 @@ def too_many_requests(error):
             event=event,
             form=form,
             refusal=services.registration_refusal(event),
-            comuni=comuni_names(),
+            comuni=piedmont_labels(),
         )
         return page, 429
     if request.endpoint == "registrations.edit":
@@ -289,7 +300,7 @@ def too_many_requests(error):
             registration=registration,
             event=registration.event,
             form=form,
-            comuni=comuni_names(),
+            comuni=piedmont_labels(),
         )
         return private((page, 429))
     return generic()

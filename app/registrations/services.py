@@ -15,6 +15,7 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from app.comuni import from_label, match_free_text
 from app.events import services as events
 from app.events import signals as event_signals
 from app.events.models import Event, EventStatus
@@ -28,6 +29,7 @@ from app.registrations.models import (
     ActivityKind,
     Actor,
     Answer,
+    EnteKind,
     Question,
     QuestionKind,
     Registration,
@@ -45,6 +47,11 @@ from app.transaction import committed
 
 class RegistrationError(Exception):
     """A rule of registrations refused the change; the message is for the user."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        #: The form field the message is about, when there is one.
+        self.field = field
 
 
 # -- the event row lock ---------------------------------------------------------------------
@@ -150,6 +157,78 @@ class ParticipantInput:
     phone: str | None = None
     #: {question id: answer}; empty answers are dropped.
     answers: dict[int, str] = field(default_factory=dict)
+    #: The kind of body (EnteKind); None: guessed from `organization` where it names a comune.
+    ente_tipo: str | None = None
+    #: For a comune: its ISTAT code or its name as suggested ("Alba (CN)").
+    comune: str | None = None
+    #: For a body abroad: its country.
+    ente_country: str | None = None
+
+
+@dataclass(frozen=True)
+class Ente:
+    """What a registration records of the body a person represents."""
+
+    kind: str | None
+    comune_istat: str | None
+    country: str | None
+    organization: str
+
+
+def resolve_ente(data: ParticipantInput) -> Ente:
+    """The ente as data: the comune's ISTAT code from a code or a suggested name, the country
+    of a body abroad. Without a kind, a free-text ente that names one comune without doubt is
+    taken as that comune, so forms posted by other sites keep working and still count."""
+    kind = (data.ente_tipo or "").strip() or None
+    organization = one_line(data.organization)[:200]
+    if kind is not None and kind not in {k.value for k in EnteKind}:
+        raise RegistrationError(_l("Tipo di ente non valido: sceglierne uno dall'elenco."), "ente_tipo")
+    if kind is None:
+        if not organization:
+            raise RegistrationError(_l("Indicare il nome dell'ente."), "organization")
+        comune = match_free_text(organization)
+        return Ente(EnteKind.COMUNE if comune else None, comune.code if comune else None, None, organization)
+    if kind == EnteKind.COMUNE:
+        typed = one_line(data.comune)[:120]
+        comune = from_label(typed) if typed else match_free_text(organization)
+        if not typed and comune is None:
+            raise RegistrationError(
+                _l("Indicare il Comune: scrivendo le prime lettere compaiono i suggerimenti."), "comune"
+            )
+        if comune is None:
+            raise RegistrationError(
+                _l(
+                    "Comune «%(typed)s» non trovato: sceglierlo tra i suggerimenti (per esempio «Alba (CN)») "
+                    "o indicare il codice ISTAT di sei cifre.",
+                    typed=typed[:60],
+                ),
+                "comune",
+            )
+        return Ente(kind, comune.code, None, organization or f"Comune di {comune.name}")
+    country = one_line(data.ente_country)[:80] or None
+    if kind == EnteKind.ESTERO and not country:
+        raise RegistrationError(_l("Indicare il paese dell'ente estero."), "paese")
+    if not organization and kind != EnteKind.PRIVATO:
+        raise RegistrationError(_l("Indicare il nome dell'ente."), "organization")
+    return Ente(kind, None, country if kind == EnteKind.ESTERO else None, organization)
+
+
+def set_ente(registrations: list[Registration], ente: Ente, *, user_id: int | None = None) -> int:
+    """An organizer's correction of the ente of some registrations (those the same free text
+    named, for instance). Returns how many changed."""
+    changed = 0
+    for registration in registrations:
+        before = (registration.ente_tipo, registration.comune_istat, registration.ente_country)
+        registration.ente_tipo = ente.kind
+        registration.comune_istat = ente.comune_istat
+        registration.ente_country = ente.country
+        if ente.organization:
+            registration.organization = ente.organization
+        if before != (ente.kind, ente.comune_istat, ente.country):
+            _record(registration, ActivityKind.UPDATED, Actor.ORGANIZER, user_id)
+            changed += 1
+    db.session.commit()
+    return changed
 
 
 @dataclass
@@ -208,7 +287,11 @@ def _apply_participant(registration: Registration, data: ParticipantInput, email
     registration.first_name = one_line(data.first_name)[:100]
     registration.last_name = one_line(data.last_name)[:100]
     registration.email = email
-    registration.organization = one_line(data.organization)[:200]
+    ente = resolve_ente(data)
+    registration.organization = ente.organization
+    registration.ente_tipo = ente.kind
+    registration.comune_istat = ente.comune_istat
+    registration.ente_country = ente.country
     registration.role = data.role
     registration.phone = one_line(data.phone)[:40] or None
 
@@ -249,6 +332,7 @@ def register(
     """Register a participant: confirmed while seats last, then the waiting list in arrival
     order; pending on moderated events. The same email again gets its link re-sent."""
     email = normalize_email(data.email)
+    resolve_ente(data)  # refused before the event is locked
     try:
         event = lock_event(event_id)
         if source == Source.ONLINE:
@@ -385,6 +469,7 @@ def update_participant(
     if email != registration.email and find_active(registration.event_id, email) is not None:
         raise RegistrationError(_l("Esiste già un'iscrizione a questo evento con questo indirizzo email."))
     answers = _clean_answers(registration.event_id, data.answers)  # refuse before changing anything
+    resolve_ente(data)
     awaiting = email if email != registration.email and by == Actor.PARTICIPANT else None
     try:
         _apply_participant(registration, data, registration.email if awaiting else email)

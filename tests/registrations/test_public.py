@@ -21,7 +21,8 @@ def count() -> int:
 def test_form_offers_the_comuni_and_the_roles(client, make_event):
     event = make_event()
     html = client.get(f"/eventi/{event.slug}/iscrizione").get_data(as_text=True)
-    assert '<option value="Pinerolo">' in html and '<option value="Villar Pellice">' in html
+    assert '<option value="Pinerolo (TO)">' in html and '<option value="Villar Pellice (TO)">' in html
+    assert 'name="ente_tipo"' in html and '<option value="comune">' in html
     assert "Segretario/Segretaria comunale" in html
     assert 'name="privacy_consent"' in html and 'name="url"' in html
 

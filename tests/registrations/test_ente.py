@@ -1,0 +1,89 @@
+"""The ente as data on the registration form: `ente_tipo`, and for a comune `comune` as an ISTAT
+code or the name as suggested; other bodies as free text, a body abroad with its country."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.registrations.models import Registration
+from tests.factories import post_registration_form
+
+
+def _only_registration() -> Registration:
+    return db.session.scalars(select(Registration)).one()
+
+
+@pytest.mark.parametrize("typed", ["004003", "Alba (CN)", "alba (cn)", " ALBA (CN) "])
+def test_a_comune_is_taken_by_code_or_by_its_suggested_name(client, make_event, typed):
+    response = post_registration_form(client, make_event(), ente_tipo="comune", comune=typed, organization="")
+    assert response.status_code == 303
+    registration = _only_registration()
+    assert (registration.ente_tipo, registration.comune_istat) == ("comune", "004003")
+    assert registration.organization == "Comune di Alba"  # the free-text name, filled in when left empty
+
+
+def test_the_suggestions_ignore_accents_and_case(client):
+    labels = [item["label"] for item in client.get("/comuni/suggerimenti?q=MONDOVI").get_json()]
+    assert labels[0] == "Mondovì (CN)"
+    assert client.get("/comuni/suggerimenti?q=a").get_json() == []
+
+
+def test_an_unknown_comune_is_refused_on_its_field(client, make_event):
+    response = post_registration_form(client, make_event(), ente_tipo="comune", comune="Atlantide (XX)")
+    assert response.status_code == 422
+    assert "Comune «Atlantide (XX)» non trovato" in response.get_data(as_text=True)
+    assert db.session.scalars(select(Registration)).first() is None
+
+
+def test_a_merged_comune_is_stored_as_its_successor(client, make_event):
+    assert post_registration_form(client, make_event(), ente_tipo="comune", comune="Tonengo (AT)").status_code == 303
+    assert _only_registration().comune_istat == "005122"
+
+
+def test_a_body_abroad_needs_its_country(client, make_event):
+    event = make_event()
+    refused = post_registration_form(client, event, ente_tipo="estero", organization="Mairie de Nice")
+    assert refused.status_code == 422
+    assert "Indicare il paese dell&#39;ente estero." in refused.get_data(as_text=True)
+    accepted = post_registration_form(client, event, ente_tipo="estero", organization="Mairie de Nice", paese="Francia")
+    assert accepted.status_code == 303
+    registration = _only_registration()
+    assert (registration.ente_tipo, registration.ente_country, registration.comune_istat) == ("estero", "Francia", None)
+
+
+def test_an_unknown_kind_is_refused(client, make_event):
+    response = post_registration_form(client, make_event(), ente_tipo="ministero")
+    assert response.status_code == 422
+    assert "Tipo di ente non valido" in response.get_data(as_text=True)
+
+
+def test_a_form_without_the_kind_still_counts_a_comune_it_names(client, make_event):
+    """Other sites post the older form: "organization" alone."""
+    assert post_registration_form(client, make_event(), organization="Comune di Pinerolo").status_code == 303
+    assert (_only_registration().ente_tipo, _only_registration().comune_istat) == ("comune", "001191")
+
+
+def test_the_organizer_corrects_the_ente(client, logged_in, make_event):
+    event = make_event()
+    post_registration_form(client, event, organization="Unione dei comuni")
+    registration = _only_registration()
+    assert registration.ente_tipo is None
+    url = f"/gestione/eventi/{event.id}/iscritti/{registration.id}/modifica"
+    page = logged_in.get(url).get_data(as_text=True)
+    assert 'name="ente_tipo"' in page and 'name="comune"' in page
+    from tests.factories import csrf_token_from
+
+    data = {
+        "csrf_token": csrf_token_from(logged_in.get(url)),
+        "first_name": registration.first_name,
+        "last_name": registration.last_name,
+        "email": registration.email,
+        "role": registration.role,
+        "organization": "Unione Montana dei Comuni del Monviso",
+        "ente_tipo": "unione",
+    }
+    assert logged_in.post(url, data=data).status_code == 303
+    db.session.refresh(registration)
+    assert (registration.ente_tipo, registration.organization) == ("unione", "Unione Montana dei Comuni del Monviso")

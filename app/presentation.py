@@ -20,6 +20,7 @@ from app.formatting import (
     short_date,
     short_datetime,
 )
+from app.i18n import CONTENT_LANGUAGES, current_language, localized
 from app.i18n import gettext as _
 from app.registrations.labels import (
     ACTIVITY_LABELS,
@@ -50,7 +51,9 @@ def has_endpoint(name: str) -> bool:
 def calendar_links(event: Event) -> dict[str, str]:
     """One-click 'add to calendar' links for Google Calendar and Outlook."""
     page = absolute_url("events.event_detail", slug=event.slug)
-    details = "\n\n".join(part for part in (event.summary, html_to_text(event.description_html)[:1000], page) if part)
+    title = localized(event, "title")
+    description = html_to_text(localized(event, "description_html"))[:1000]
+    details = "\n\n".join(part for part in (localized(event, "summary"), description, page) if part)
     if event.has_venue:
         location = event.venue.full_address
     else:
@@ -60,12 +63,12 @@ def calendar_links(event: Event) -> dict[str, str]:
     else:
         google_dates = f"{event.starts_at:%Y%m%dT%H%M%SZ}/{event.ends_at:%Y%m%dT%H%M%SZ}"
     google = "https://calendar.google.com/calendar/render?" + urlencode(
-        {"action": "TEMPLATE", "text": event.title, "dates": google_dates, "details": details, "location": location}
+        {"action": "TEMPLATE", "text": title, "dates": google_dates, "details": details, "location": location}
     )
     outlook_params = {
         "path": "/calendar/action/compose",
         "rru": "addevent",
-        "subject": event.title,
+        "subject": title,
         "startdt": event.first_day.isoformat() if event.all_day else event.starts_at.isoformat(),
         "enddt": event.ends_at.astimezone(ROME).date().isoformat() if event.all_day else event.ends_at.isoformat(),
         "body": details,
@@ -77,9 +80,21 @@ def calendar_links(event: Event) -> dict[str, str]:
     return {"google": google, "outlook": outlook}
 
 
+def feed_language() -> str | None:
+    """The ?lang= a feed link carries on a page in English or French: subscribed clients send
+    no cookie, so the feed's language has to be in its address. None on Italian pages, whose
+    links stay as they always were."""
+    language = current_language()
+    return language if language in CONTENT_LANGUAGES else None
+
+
 def subscribe_links(path: str, name: str) -> dict[str, str]:
-    """Ways to subscribe to a feed: webcal:// for Apple and desktop clients, the plain https
-    address to copy, and the 'add from web' pages of Google Calendar and Outlook."""
+    """Ways to subscribe to a feed, in the page's language: webcal:// for Apple and desktop
+    clients, the plain https address to copy, and the 'add from web' pages of Google Calendar
+    and Outlook."""
+    language = feed_language()
+    if language:
+        path += ("&" if "?" in path else "?") + urlencode({"lang": language})
     https = current_app.config["BASE_URL"] + path
     webcal = "webcal://" + https.split("://", 1)[1]
     outlook_query = urlencode({"url": https, "name": name})
@@ -121,6 +136,8 @@ def init_app(app: Flask) -> None:
         text_on=readable_text_color,
         format_date=lambda value, pattern: format_date(value, pattern),
         compact=lambda mapping: {k: v for k, v in mapping.items() if v is not None},
+        # {{ event|localized('title') }}: the content in the language in force, else Italian.
+        localized=localized,
     )
     # Globals rather than a context processor, so imported macros see them too.
     app.jinja_env.globals.update(
@@ -138,6 +155,7 @@ def init_app(app: Flask) -> None:
         map_url=map_url,
         calendar_links=calendar_links,
         subscribe_links=subscribe_links,
+        feed_language=feed_language,
         now=utcnow,
         has_endpoint=has_endpoint,
         LANGUAGES=app.config["LANGUAGES"],

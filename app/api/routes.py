@@ -1,13 +1,18 @@
-"""GET /api/v1/events and /api/v1/events/<slug>: public fields only, stable names."""
+"""GET /api/v1/events and /api/v1/events/<slug>: public fields only, stable names; the content
+in the language asked for (?lang=it|en|fr, else Accept-Language), else Italian."""
 
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import Blueprint, current_app, jsonify, request
+from flask_babel import force_locale
 
 from app.events import services
 from app.events.models import Event, EventSession
 from app.events.routes import filters_from_request
 from app.extensions import csrf, db
+from app.i18n import localized
 from app.inputs import MAX_PAGE, int_arg
 from app.registrations import services as registrations
 from app.text import html_to_text
@@ -17,6 +22,36 @@ bp = Blueprint("api", __name__)
 csrf.exempt(bp)
 
 
+def api_language() -> str | None:
+    """?lang= if given (None when it names no language of the site), else the best language of
+    Accept-Language, else Italian. No cookie: the API answers the same to every client that
+    asks the same way."""
+    languages = list(current_app.config["LANGUAGES"])
+    if "lang" in request.args:
+        chosen = request.args.get("lang")
+        return chosen if chosen in languages else None
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def in_language(view):
+    """Runs the view in the language asked for and says which it is (Content-Language); the
+    answer varies with Accept-Language, so shared caches must key on it."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        language = api_language()
+        if language is None:
+            languages = ", ".join(current_app.config["LANGUAGES"])
+            return jsonify({"error": {"status": 400, "message": f"lang must be one of {languages}"}}), 400
+        with force_locale(language):
+            response = current_app.make_response(view(*args, **kwargs))
+        response.headers["Content-Language"] = language
+        response.vary.add("Accept-Language")
+        return response
+
+    return wrapper
+
+
 def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -24,9 +59,9 @@ def _iso(value) -> str | None:
 def event_summary(event: Event, numbers: dict[int, int]) -> dict:
     return {
         "slug": event.slug,
-        "title": event.title,
+        "title": localized(event, "title"),
         "type": event.type.slug,
-        "type_label": event.type.label,
+        "type_label": localized(event.type, "label"),
         "status": event.status,
         "start": _iso(event.starts_at),
         "end": _iso(event.ends_at),
@@ -35,7 +70,7 @@ def event_summary(event: Event, numbers: dict[int, int]) -> dict:
         "comune": event.venue.comune if event.has_venue else None,
         "series": event.series.slug if event.series else None,
         "series_number": numbers.get(event.id),
-        "summary": event.summary,
+        "summary": localized(event, "summary"),
         "url": absolute_url("events.event_detail", slug=event.slug),
     }
 
@@ -59,8 +94,8 @@ def _organization(org) -> dict:
 def _session(session: EventSession) -> dict:
     return {
         "position": session.position,
-        "title": session.title,
-        "description": session.description,
+        "title": localized(session, "title"),
+        "description": localized(session, "description"),
         "start": _iso(session.starts_at),
         "end": _iso(session.ends_at),
         "venue": _venue(session.venue),
@@ -81,14 +116,14 @@ def event_detail(event: Event, numbers: dict[int, int], waitlist_count: int) -> 
     data = event_summary(event, numbers)
     data.update(
         {
-            "description_html": event.description_html,
-            "description_text": html_to_text(event.description_html),
+            "description_html": localized(event, "description_html"),
+            "description_text": html_to_text(localized(event, "description_html")),
             "opening_hours": event.opening_hours,
             "venue": _venue(event.venue) if event.has_venue else None,
             "online_url": event.online_url if event.has_online and event.online_url_public else None,
             "cancellation_reason": event.cancellation_reason if event.is_cancelled else None,
             "postponement_note": event.postponement_note if event.is_postponed else None,
-            "series_title": event.series.title if event.series else None,
+            "series_title": localized(event.series, "title") if event.series else None,
             "themes": [{"slug": t.slug, "name": t.name} for t in event.themes],
             "organizers": [_organization(o) for o in event.organizers],
             "partners": [_organization(o) for o in event.partners],
@@ -104,7 +139,7 @@ def event_detail(event: Event, numbers: dict[int, int], waitlist_count: int) -> 
             "sessions": [_session(s) for s in event.sessions],
             "materials": [
                 {
-                    "title": m.title,
+                    "title": localized(m, "title"),
                     "url": m.url or absolute_url("events.material_file", material_id=m.id, filename=m.original_name),
                 }
                 for m in event.materials
@@ -116,6 +151,7 @@ def event_detail(event: Event, numbers: dict[int, int], waitlist_count: int) -> 
 
 
 @bp.get("/events")
+@in_language
 def list_events():
     filters = filters_from_request()
     page = int_arg("page", low=1, high=MAX_PAGE)
@@ -142,6 +178,7 @@ def list_events():
 
 
 @bp.get("/events/<slug>")
+@in_language
 def get_event(slug: str):
     event = services.get_public_event(slug)
     if event is None:

@@ -17,12 +17,14 @@ from app.events.ical import build_calendar, event_components, organizer_identity
 from app.events.models import EventType, Series
 from app.events.services import get_public_event, load_programme
 from app.extensions import db
+from app.i18n import gettext as _
+from app.i18n import language_arg, localized
 from app.registrations.feeds import get_personal_feed
 from app.urls import absolute_url, host_of
 
 bp = Blueprint("calendar", __name__)
 
-#: The language of the published calendars.
+#: The language of a calendar whose address names none.
 FEED_LOCALE = "it"
 
 #: Public feeds may sit in shared caches for a while; clients poll every few hours anyway.
@@ -77,10 +79,23 @@ def ics_response(entry: Rendered, filename: str, cache_control: str = PUBLIC_CAC
     return response.make_conditional(request)
 
 
+def feed_language() -> str:
+    """The language a feed's address names (?lang=en), else Italian. Never the cookie or
+    Accept-Language: subscribed clients send neither, and a feed's bytes must depend on its
+    address and content only (one cache entry, one ETag per language)."""
+    return language_arg() or FEED_LOCALE
+
+
+def _etag(body: bytes, language: str) -> str:
+    """The body's hash; other languages' ETags also name the language, so that a feed with
+    nothing translated still differs from the Italian one for caches."""
+    digest = hashlib.sha256(body).hexdigest()
+    return digest if language == FEED_LOCALE else f"{language}-{digest}"
+
+
 def _render(feed: services.Feed, state: services.FeedState) -> Rendered:
-    """In Italian whoever asks: a feed's bytes depend on its content only (one cache entry,
-    one ETag), and subscribed clients send no language anyway."""
-    with force_locale(FEED_LOCALE):
+    """In the feed's language whoever asks."""
+    with force_locale(feed.language):
         return _render_in_locale(feed, state)
 
 
@@ -97,12 +112,12 @@ def _render_in_locale(feed: services.Feed, state: services.FeedState) -> Rendere
         components, name=feed.name, description=feed.description, color=feed.color, subscription=True
     )
     body = calendar.to_ical()
-    return Rendered(body, hashlib.sha256(body).hexdigest(), state.last_modified)
+    return Rendered(body, _etag(body, feed.language), state.last_modified)
 
 
 def serve_feed(feed: services.Feed, filename: str, cache_control: str = PUBLIC_CACHE) -> Response:
     state = services.feed_state(feed)
-    key = (feed.key, state.version)
+    key = (f"{feed.key}:{feed.language}", state.version)
     entry = render_cache.get(key)
     if entry is None:
         entry = _render(feed, state)
@@ -116,11 +131,14 @@ def _org_name() -> str:
 
 @bp.get("/calendario.ics")
 def all_events():
-    feed = services.Feed(
-        key="tutti",
-        name=f"{_org_name()} – Incontri",
-        description=f"Riunioni, incontri, mostre e percorsi formativi di {_org_name()}.",
-    )
+    language = feed_language()
+    with force_locale(language):
+        feed = services.Feed(
+            key="tutti",
+            name=f"{_org_name()} – Incontri",
+            description=_("Riunioni, incontri, mostre e percorsi formativi di %(org)s.", org=_org_name()),
+            language=language,
+        )
     return serve_feed(feed, "calendario.ics")
 
 
@@ -129,13 +147,17 @@ def type_feed(type_slug: str):
     event_type = db.session.scalar(select(EventType).where(EventType.slug == type_slug))
     if event_type is None:
         abort(404)
-    feed = services.Feed(
-        key=f"tipo-{event_type.id}",
-        name=f"{_org_name()} – {event_type.label}",
-        description=f"{event_type.label}: il calendario di {_org_name()}.",
-        type_id=event_type.id,
-        color=event_type.color,
-    )
+    language = feed_language()
+    with force_locale(language):
+        label = localized(event_type, "label")
+        feed = services.Feed(
+            key=f"tipo-{event_type.id}",
+            name=f"{_org_name()} – {label}",
+            description=_("%(type)s: il calendario di %(org)s.", type=label, org=_org_name()),
+            type_id=event_type.id,
+            color=event_type.color,
+            language=language,
+        )
     return serve_feed(feed, f"{event_type.slug}.ics")
 
 
@@ -144,11 +166,14 @@ def series_feed(slug: str):
     series = db.session.scalar(select(Series).where(Series.slug == slug))
     if series is None:
         abort(404)
+    language = feed_language()
+    title = localized(series, "title", language)
     feed = services.Feed(
         key=f"serie-{series.id}",
-        name=series.title,
-        description=series.description or series.title,
+        name=title,
+        description=localized(series, "description", language) or title,
         series_id=series.id,
+        language=language,
     )
     return serve_feed(feed, f"{series.slug}.ics")
 
@@ -158,12 +183,15 @@ def personal_feed(token: str):
     personal = get_personal_feed(token)
     if personal is None:
         abort(404)
-    feed = services.Feed(
-        key=f"personale-{personal.id}-{personal.token}",
-        name=f"I miei eventi – {_org_name()}",
-        description="Gli eventi delle iscrizioni fatte con questo indirizzo email.",
-        email=personal.email,
-    )
+    language = feed_language()
+    with force_locale(language):
+        feed = services.Feed(
+            key=f"personale-{personal.id}-{personal.token}",
+            name=f"{_('I miei eventi')} – {_org_name()}",
+            description=_("Gli eventi delle iscrizioni fatte con questo indirizzo email."),
+            email=personal.email,
+            language=language,
+        )
     response = serve_feed(feed, "i-miei-eventi.ics", PRIVATE_CACHE)
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -178,14 +206,15 @@ def event_ics(slug: str):
         abort(404)
     load_programme(event)
     host = host_of(current_app.config["BASE_URL"])
-    with force_locale(FEED_LOCALE):
+    language = feed_language()
+    with force_locale(language):
         calendar = build_calendar(
             event_components(
                 event, absolute_url("events.event_detail", slug=event.slug), host, organizer_identity()
             ),
-            name=event.title,
+            name=localized(event, "title"),
         )
     body = calendar.to_ical()
     last_modified = max([event.updated_at] + [s.updated_at for s in event.sessions])
-    entry = Rendered(body, hashlib.sha256(body).hexdigest(), last_modified)
+    entry = Rendered(body, _etag(body, language), last_modified)
     return ics_response(entry, f"{event.slug}.ics")

@@ -12,6 +12,7 @@ from app.courses.models import Certificate
 from app.events.models import Event
 from app.extensions import db
 from app.i18n import lazy_gettext as _l
+from app.i18n import localized
 from app.outbox import services as outbox
 from app.outbox.models import OutboxMessage
 from app.outbox.signals import worker_pass
@@ -100,10 +101,10 @@ def send_certificates(event: Event) -> int:
 FOLLOW_UP_SUBJECT = _l("Grazie per la partecipazione: %(title)s")
 
 
-def _material_links(event: Event) -> list[tuple[str, str]]:
+def _material_links(event: Event, language: str) -> list[tuple[str, str]]:
     return [
         (
-            material.title,
+            localized(material, "title", language),
             material.url
             or absolute_url(
                 "events.material_file", material_id=material.id, filename=material.original_name or material.stored_name
@@ -120,10 +121,10 @@ def queue_follow_up(registration: Registration, event: Event) -> bool:
         "follow_up",
         registration.locale,
         FOLLOW_UP_SUBJECT,
-        {"title": event.title},
+        {"title": localized(event, "title", registration.locale)},
         registration=registration,
         event=event,
-        materials=_material_links(event),
+        materials=_material_links(event, registration.locale),
         event_url=absolute_url("events.event_detail", slug=event.slug),
         feedback_url=absolute_url("courses.feedback_form", code=feedback.link_code(registration)),
         manage_url=absolute_url("registrations.registration", token=registration.token),

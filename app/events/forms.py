@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import time
 
+from flask_babel import LazyString
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -26,6 +27,8 @@ from app.events.models import AttendanceMode, Event
 from app.events.reminders import parse_offsets
 from app.events.services import EventInput, SessionInput
 from app.forms import BaseForm
+from app.i18n import CONTENT_LANGUAGES
+from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.timeutil import ROME, days, rome_datetime
 
@@ -90,6 +93,48 @@ def _url_validators():
     ]
 
 
+#: How the other languages are named beside a field's label: in their own words, as the
+#: language switch names them.
+LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+
+
+def in_language(field_class, label: str, language: str, max_length: int, **kwargs):
+    """The optional twin of a content field for one other language: "Titolo (Français)"."""
+    text = LazyString(lambda: f"{_(label)} ({LANGUAGE_NAMES[language]})")
+    return field_class(text, validators=[Optional(), Length(max=max_length)], **kwargs)
+
+
+class TranslatedForm(BaseForm):
+    """A form with content fields written also in English and French: `<field>_en`, `<field>_fr`
+    beside the Italian `<field>`. TRANSLATED maps each model attribute to its form field."""
+
+    TRANSLATED: dict[str, str] = {}
+
+    def translation_fields(self, language: str) -> list:
+        return [self[f"{name}_{language}"] for name in self.TRANSLATED.values()]
+
+    def is_translation(self, name: str) -> bool:
+        return any(name == f"{field}_{lang}" for field in self.TRANSLATED.values() for lang in CONTENT_LANGUAGES)
+
+    def translations_input(self) -> dict[str, dict[str, str | None]]:
+        """What was typed per language, by model attribute; the service cleans and drops the empty."""
+        return {
+            language: {attr: self[f"{name}_{language}"].data for attr, name in self.TRANSLATED.items()}
+            for language in CONTENT_LANGUAGES
+        }
+
+    def fill_translations(self, obj) -> None:
+        stored = getattr(obj, "translations", None) or {}
+        for language in CONTENT_LANGUAGES:
+            for attr, name in self.TRANSLATED.items():
+                self[f"{name}_{language}"].data = (stored.get(language) or {}).get(attr)
+
+    def has_translations(self) -> bool:
+        """Whether the other languages' section starts open: something written or refused in it."""
+        fields = [f for language in CONTENT_LANGUAGES for f in self.translation_fields(language)]
+        return any(f.data or f.errors for f in fields)
+
+
 def valid_reminder_offsets(form, field):
     try:
         parse_offsets(field.data)
@@ -99,7 +144,9 @@ def valid_reminder_offsets(form, field):
         ) from error
 
 
-class EventForm(BaseForm):
+class EventForm(TranslatedForm):
+    TRANSLATED = {"title": "title", "summary": "summary", "description_html": "description"}
+
     title = StringField(_l("Titolo"), validators=[DataRequired(REQUIRED), Length(max=200)])
     slug = optional_slug_field(_l("Indirizzo della pagina (slug)"))
     type_id = SelectField(_l("Tipo"), coerce=int, validators=[DataRequired(REQUIRED)])
@@ -180,8 +227,15 @@ class EventForm(BaseForm):
     )
     organizer_ids = SelectMultipleField(_l("Organizzato da"), coerce=int, validators=[Optional()])
     partner_ids = SelectMultipleField(_l("Partner"), coerce=int, validators=[Optional()])
+    title_en = in_language(StringField, "Titolo", "en", 200)
+    summary_en = in_language(TextAreaField, "Sintesi", "en", 500)
+    description_en = in_language(TextAreaField, "Descrizione", "en", 50000)
+    title_fr = in_language(StringField, "Titolo", "fr", 200)
+    summary_fr = in_language(TextAreaField, "Sintesi", "fr", 500)
+    description_fr = in_language(TextAreaField, "Descrizione", "fr", 50000)
 
     def fill_from(self, event: Event) -> None:
+        self.fill_translations(event)
         start = event.starts_at.astimezone(ROME)
         end = event.ends_at.astimezone(ROME)
         self.start_date.data = start.date()
@@ -251,10 +305,13 @@ class EventForm(BaseForm):
             theme_names=[t for t in re.split(r"[,;]", self.themes.data or "") if t.strip()],
             organizer_ids=list(self.organizer_ids.data or []),
             partner_ids=list(self.partner_ids.data or []),
+            translations=self.translations_input(),
         )
 
 
-class SessionForm(BaseForm):
+class SessionForm(TranslatedForm):
+    TRANSLATED = {"title": "title", "description": "description"}
+
     title = StringField(_l("Titolo"), validators=[DataRequired(REQUIRED), Length(max=200)])
     date = DayField(_l("Data"), validators=[InputRequired(_l("Inserisci una data valida."))])
     start_time = TimeField(_l("Ora di inizio"), validators=[DataRequired(_l("Inserisci un'ora valida."))])
@@ -267,6 +324,10 @@ class SessionForm(BaseForm):
         _l("Solo online"),
         description=_l("La lezione si segue solo a distanza: calendari e messaggi non indicano il luogo dell'evento."),
     )
+    title_en = in_language(StringField, "Titolo", "en", 200)
+    description_en = in_language(TextAreaField, "Descrizione", "en", 5000)
+    title_fr = in_language(StringField, "Titolo", "fr", 200)
+    description_fr = in_language(TextAreaField, "Descrizione", "fr", 5000)
 
     def follow(self, previous) -> None:
         """A new item starts from the date and times of the previous one, and nothing else."""
@@ -279,6 +340,7 @@ class SessionForm(BaseForm):
         self.follow(session)
         self.speaker_ids.data = [s.id for s in session.speakers]
         self.online_only.data = session.online_only
+        self.fill_translations(session)
 
     def to_input(self) -> SessionInput:
         return SessionInput(
@@ -290,10 +352,13 @@ class SessionForm(BaseForm):
             online_url=self.online_url.data or None,
             speaker_ids=list(self.speaker_ids.data or []),
             online_only=bool(self.online_only.data),
+            translations=self.translations_input(),
         )
 
 
-class MaterialForm(BaseForm):
+class MaterialForm(TranslatedForm):
+    TRANSLATED = {"title": "title"}
+
     title = StringField(
         _l("Titolo"),
         validators=[Optional(), Length(max=200)],
@@ -301,6 +366,8 @@ class MaterialForm(BaseForm):
     )
     url = URLField(_l("Link"), validators=_url_validators())
     file = FileField(_l("Oppure un file"))
+    title_en = in_language(StringField, "Titolo", "en", 200)
+    title_fr = in_language(StringField, "Titolo", "fr", 200)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -332,7 +399,9 @@ class NoteForm(BaseForm):
 # -- reference data -------------------------------------------------------------------
 
 
-class SeriesForm(BaseForm):
+class SeriesForm(TranslatedForm):
+    TRANSLATED = {"title": "title", "description": "description"}
+
     title = StringField(_l("Titolo"), validators=[DataRequired(REQUIRED), Length(max=200)])
     slug = optional_slug_field(_l("Indirizzo (slug)"))
     item_label = StringField(
@@ -342,9 +411,15 @@ class SeriesForm(BaseForm):
         description=_l("Compare nella numerazione: «2° incontro»."),
     )
     description = TextAreaField(_l("Descrizione"), validators=[Optional(), Length(max=5000)])
+    title_en = in_language(StringField, "Titolo", "en", 200)
+    description_en = in_language(TextAreaField, "Descrizione", "en", 5000)
+    title_fr = in_language(StringField, "Titolo", "fr", 200)
+    description_fr = in_language(TextAreaField, "Descrizione", "fr", 5000)
 
 
-class EventTypeForm(BaseForm):
+class EventTypeForm(TranslatedForm):
+    TRANSLATED = {"label": "label"}
+
     label = StringField(_l("Nome"), validators=[DataRequired(REQUIRED), Length(max=80)])
     slug = StringField(
         _l("Codice (slug)"),
@@ -383,6 +458,8 @@ class EventTypeForm(BaseForm):
             "promemoria e il proprio invito. Altrimenti le voci sono il programma di un unico evento."
         ),
     )
+    label_en = in_language(StringField, "Nome", "en", 80)
+    label_fr = in_language(StringField, "Nome", "fr", 80)
 
 
 class SpeakerForm(BaseForm):

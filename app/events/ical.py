@@ -1,6 +1,7 @@
 """Events as iCalendar entries that calendar clients keep right: stable UIDs, SEQUENCE,
-VTIMEZONE; for the feeds and for the invitations participants receive. Words are in the
-language in force: Italian for the feeds (calendar.routes), the participant's for invitations.
+VTIMEZONE; for the feeds and for the invitations participants receive. Words and the event's
+content are in the language in force: the feed's (?lang=, Italian by default: calendar.routes),
+the participant's for invitations.
 
 Nothing here depends on the request time, so the same data always gives the same bytes.
 """
@@ -18,6 +19,7 @@ from icalendar import Event as VEvent
 
 from app.events.models import Event, EventSession, EventStatus, Venue
 from app.i18n import gettext as _
+from app.i18n import localized
 from app.text import html_to_text
 from app.timeutil import ROME, days
 from app.vtimezone import vtimezone
@@ -86,11 +88,12 @@ def _description(event: Event, page_url: str, *, with_programme: bool, with_link
         parts.append(_("Evento annullato: %(reason)s", reason=event.cancellation_reason))
     if event.status == EventStatus.POSTPONED and event.postponement_note:
         parts.append(_("Evento rinviato: %(note)s", note=event.postponement_note))
-    if event.summary:
-        parts.append(event.summary)
+    summary = localized(event, "summary")
+    if summary:
+        parts.append(summary)
     if event.opening_hours:
         parts.append(_("Orari: %(hours)s", hours=event.opening_hours))
-    text = html_to_text(event.description_html)
+    text = html_to_text(localized(event, "description_html"))
     if text:
         parts.append(text)
     if with_programme and event.sessions:
@@ -98,7 +101,7 @@ def _description(event: Event, page_url: str, *, with_programme: bool, with_link
         for s in event.sessions:
             when = s.starts_at.astimezone(ROME).strftime("%H:%M")
             speakers = ", ".join(sp.name for sp in s.speakers)
-            lines.append(f"{when} {s.title}" + (f" ({speakers})" if speakers else ""))
+            lines.append(f"{when} {localized(s, 'title')}" + (f" ({speakers})" if speakers else ""))
         parts.append("\n".join(lines))
     if event.has_online and (with_link or event.online_url_public) and event.status != EventStatus.CANCELLED:
         parts.append(_("Collegamento online: %(url)s", url=event.online_url))
@@ -110,7 +113,7 @@ def _common(
     component: VEvent, event: Event, page_url: str, organizer: tuple[str, str], session: EventSession | None = None
 ) -> None:
     component.add("url", page_url)
-    categories = [event.type.label] + [t.name for t in event.themes]
+    categories = [localized(event.type, "label")] + [t.name for t in event.themes]
     component.add("categories", categories)
     name, email = organizer
     address = vCalAddress(f"mailto:{email}")
@@ -136,7 +139,7 @@ def event_components(
     component.add("dtstamp", stamp)
     component.add("last-modified", stamp)
     component.add("sequence", event.sequence)
-    component.add("summary", _summary(event, event.title))
+    component.add("summary", _summary(event, localized(event, "title")))
     if event.all_day:
         component.add("dtstart", event.first_day)
         component.add("dtend", event.last_day + days(1))
@@ -168,7 +171,7 @@ def _session_component(
     component.add("last-modified", stamp)
     # Both numbers only grow, so their sum grows whenever either the course or the lesson moves.
     component.add("sequence", event.sequence + session.sequence)
-    component.add("summary", _summary(event, f"{event.title} – {session.title}"))
+    component.add("summary", _summary(event, f"{localized(event, 'title')} – {localized(session, 'title')}"))
     start = session.starts_at.astimezone(ROME)
     end = session.ends_at or (event.ends_at if event.ends_at.date() == session.starts_at.date() else None)
     component.add("dtstart", start)
@@ -177,8 +180,9 @@ def _session_component(
     if location:
         component.add("location", location)
     description = _description(event, page_url, with_programme=False, with_link=with_link)
-    if session.description:
-        description = f"{session.description}\n\n{description}"
+    session_description = localized(session, "description")
+    if session_description:
+        description = f"{session_description}\n\n{description}"
     if session.online_url and (with_link or event.online_url_public) and event.status != EventStatus.CANCELLED:
         description += "\n\n" + _("Collegamento online per questa lezione: %(url)s", url=session.online_url)
     component.add("description", description)
@@ -266,6 +270,6 @@ def invitation(
         if method == "CANCEL":
             component.pop("STATUS", None)
             component.add("status", "CANCELLED")
-    calendar = build_calendar(components, name=event.title)
+    calendar = build_calendar(components, name=localized(event, "title"))
     calendar.add("method", method)
     return calendar.to_ical()

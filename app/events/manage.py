@@ -291,10 +291,12 @@ def material_add(event_id: int):
     form = forms.MaterialForm()
     if form.validate_on_submit():
         try:
+            translations = form.translations_input()
             if form.url.data:
-                services.add_material_link(event, form.title.data, form.url.data)
+                services.add_material_link(event, form.title.data, form.url.data, translations)
             else:
-                services.add_material_file(event, form.title.data, form.file.data, current_app.config["UPLOAD_FOLDER"])
+                upload_folder = current_app.config["UPLOAD_FOLDER"]
+                services.add_material_file(event, form.title.data, form.file.data, upload_folder, translations)
         except services.EventError as error:
             flash(str(error), "danger")
         else:
@@ -405,8 +407,17 @@ def catalogue_list(kind: str):
 
 
 def _values(form) -> dict:
-    """What the organizer typed, by attribute name (every field but the CSRF token)."""
-    return {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+    """What the organizer typed, by attribute name (every field but the CSRF token); what was
+    written in the other languages goes together under "translations"."""
+    translated = isinstance(form, forms.TranslatedForm)
+    values = {
+        name: field.data
+        for name, field in form._fields.items()
+        if name != "csrf_token" and not (translated and form.is_translation(name))
+    }
+    if translated:
+        values["translations"] = form.translations_input()
+    return values
 
 
 @bp.route("/<any(serie, tipi, relatori, organizzazioni, luoghi):kind>/nuovo", methods=["GET", "POST"])
@@ -415,10 +426,15 @@ def catalogue_edit(kind: str, row_id: int | None = None):
     catalogue = _catalogue(kind)
     row = db.get_or_404(catalogue.model, row_id) if row_id is not None else None
     form = _prepare(catalogue.form(obj=row))
+    if request.method == "GET" and row is not None and isinstance(form, forms.TranslatedForm):
+        form.fill_translations(row)
     if form.validate_on_submit():
         try:
             services.save_reference(
-                row if row is not None else catalogue.model(), _values(form), slug_from=catalogue.slug_from
+                row if row is not None else catalogue.model(),
+                _values(form),
+                slug_from=catalogue.slug_from,
+                translated=tuple(getattr(form, "TRANSLATED", {})),
             )
         except services.EventError as error:
             flash(str(error), "danger")

@@ -33,7 +33,7 @@ from app.events.models import (
 )
 from app.extensions import db
 from app.formatting import event_when
-from app.i18n import gettext, ngettext
+from app.i18n import CONTENT_LANGUAGES, gettext, ngettext
 from app.i18n import lazy_gettext as _l
 from app.inputs import MAX_YEAR, MIN_YEAR
 from app.locks import take_sqlite_write_lock
@@ -114,6 +114,12 @@ def public_events_query(filters: EventFilters | None = None, *, when: str = "upc
                 search.folded(Event.title).like(needle),
                 search.folded(Event.summary).like(needle),
                 search.folded(Event.description_html).like(needle),
+                # The title and summary written in English or French find the event too.
+                *(
+                    search.folded(Event.translations[(language, field)].as_string()).like(needle)
+                    for language in CONTENT_LANGUAGES
+                    for field in ("title", "summary")
+                ),
                 Event.venue.has(search.folded(Venue.comune).like(needle)),
                 org_match,
             )
@@ -215,6 +221,27 @@ def events_in_range(start: datetime, end: datetime) -> list[Event]:
 
 # -- writing ---------------------------------------------------------------------------
 
+#: Translated attributes that hold HTML: sanitised exactly as their Italian column.
+_HTML_ATTRIBUTES = {"description_html"}
+
+
+def clean_translations(typed: dict | None, attributes: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """What an organizer wrote in the other languages, as stored in a `translations` column:
+    trimmed like the Italian fields, HTML sanitised like the Italian description, and empty
+    texts dropped, so a language without text falls back to Italian (app.i18n.localized)."""
+    cleaned: dict[str, dict[str, str]] = {}
+    for language in CONTENT_LANGUAGES:
+        texts = (typed or {}).get(language) or {}
+        for attribute in attributes:
+            value = texts.get(attribute)
+            if not isinstance(value, str):
+                continue
+            value = sanitize_html(value) if attribute in _HTML_ATTRIBUTES else value.strip()
+            if value:
+                cleaned.setdefault(language, {})[attribute] = value
+    return cleaned
+
+
 
 @dataclass
 class EventInput:
@@ -245,6 +272,8 @@ class EventInput:
     theme_names: list[str] = field(default_factory=list)
     organizer_ids: list[int] = field(default_factory=list)
     partner_ids: list[int] = field(default_factory=list)
+    #: The content in English and French: {"en": {"title": …, "summary": …, "description_html": …}}.
+    translations: dict = field(default_factory=dict)
 
 
 #: Further ahead than this, a date is more likely a mistyped year than a plan.
@@ -365,6 +394,7 @@ def _apply(event: Event, data: EventInput) -> None:
     event.series = _related(Series, data.series_id)
     event.summary = (data.summary or "").strip() or None
     event.description_html = sanitize_html(data.description)
+    event.translations = clean_translations(data.translations, ("title", "summary", "description_html"))
     event.starts_at = data.starts_at
     event.ends_at = data.ends_at
     event.all_day = data.all_day
@@ -540,6 +570,7 @@ def duplicate_event(event: Event) -> Event:
     for column in (
         "type_id",
         "series_id",
+        "translations",
         "summary",
         "description_html",
         "starts_at",
@@ -567,6 +598,7 @@ def duplicate_event(event: Event) -> Event:
             position=s.position,
             title=s.title,
             description=s.description,
+            translations=s.translations,
             starts_at=s.starts_at,
             ends_at=s.ends_at,
             venue_id=s.venue_id,
@@ -606,6 +638,8 @@ class SessionInput:
     online_url: str | None = None
     speaker_ids: list[int] = field(default_factory=list)
     online_only: bool = False
+    #: The title and description in English and French: {"fr": {"title": …}}.
+    translations: dict = field(default_factory=dict)
 
 
 def _within_period(starts_at: datetime, ends_at: datetime | None, first: datetime, last: datetime) -> bool:
@@ -656,6 +690,7 @@ def review_session(data: SessionInput, event: Event, session: EventSession | Non
 def _apply_session(session: EventSession, data: SessionInput) -> None:
     session.title = data.title.strip()
     session.description = (data.description or "").strip() or None
+    session.translations = clean_translations(data.translations, ("title", "description"))
     session.starts_at = data.starts_at
     session.ends_at = data.ends_at
     session.online_only = data.online_only
@@ -740,14 +775,22 @@ MATERIAL_EXTENSIONS = {
 }
 
 
-def add_material_link(event: Event, title: str, url: str) -> Material:
-    material = Material(event=event, title=title.strip(), url=url.strip(), position=len(event.materials))
+def add_material_link(event: Event, title: str, url: str, translations: dict | None = None) -> Material:
+    material = Material(
+        event=event,
+        title=title.strip(),
+        url=url.strip(),
+        position=len(event.materials),
+        translations=clean_translations(translations, ("title",)),
+    )
     db.session.add(material)
     db.session.commit()
     return material
 
 
-def add_material_file(event: Event, title: str, file_storage, upload_folder: str) -> Material:
+def add_material_file(
+    event: Event, title: str, file_storage, upload_folder: str, translations: dict | None = None
+) -> Material:
     original = Path(file_storage.filename or "").name
     extension = original.rsplit(".", 1)[-1].lower() if "." in original else ""
     if extension not in MATERIAL_EXTENSIONS:
@@ -769,6 +812,7 @@ def add_material_file(event: Event, title: str, file_storage, upload_folder: str
         content_type=file_storage.mimetype or "application/octet-stream",
         size_bytes=size,
         position=len(event.materials),
+        translations=clean_translations(translations, ("title",)),
     )
     db.session.add(material)
     try:
@@ -795,12 +839,17 @@ def event_overview_counts() -> dict[str, int]:
 # -- reference data: series, types, speakers, organizations, venues --------------------------
 
 
-def save_reference(row, values: dict, *, slug_from: str | None = None) -> None:
+def save_reference(
+    row, values: dict, *, slug_from: str | None = None, translated: tuple[str, ...] = ()
+) -> None:
     """Create or change a row of a reference list with the values an organizer gave. A venue's
     new name or address reaches its coming events' participants (venue_changed). A name or code
-    already taken is refused with EventError, and nothing is saved."""
+    already taken is refused with EventError, and nothing is saved. `values["translations"]`
+    holds what was written in the other languages, for the attributes `translated` names."""
     with committed():
         for name, value in values.items():
+            if name == "translations":
+                value = clean_translations(value, translated)
             setattr(row, name, value)
         if slug_from and not getattr(row, "slug", None):
             row.slug = slugify(getattr(row, slug_from))

@@ -24,6 +24,7 @@ from app.events.reminders import offset_label, offsets_for
 from app.extensions import db
 from app.formatting import long_datetime
 from app.i18n import lazy_gettext as _l
+from app.i18n import localized
 from app.outbox import services as outbox
 from app.outbox import signals as outbox_signals
 from app.outbox.models import OutboxMessage
@@ -77,7 +78,8 @@ def render_email(template: str, locale: str, **context) -> Email:
         with force_locale(locale):  # the date in the subject, in the recipient's language
             when = long_datetime(context.get("starts_at") or event.starts_at)
         subject = SUBJECTS[template]
-        values = {"title": event.title, "when": when, "lesson": session.title if session else ""}
+        lesson = localized(session, "title", locale) if session else ""
+        values = {"title": localized(event, "title", locale), "when": when, "lesson": lesson}
     return outbox.render_email(template, locale, subject, values, **context)
 
 

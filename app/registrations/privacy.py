@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, select, update
 from app import privacy
 from app.events.models import Event
 from app.extensions import db
+from app.i18n import localized
 from app.outbox import privacy as outbox_privacy
 from app.outbox import services as outbox
 from app.outbox.signals import worker_pass
@@ -343,7 +344,7 @@ def queue_request_link(purpose: str, registration: Registration) -> bool:
         template,
         registration.locale,
         subject,
-        {"title": registration.event.title},
+        {"title": localized(registration.event, "title", registration.locale)},
         registration=registration,
         event=registration.event,
         link=absolute_url(endpoint, token=request_token(purpose, registration)),

@@ -1,0 +1,179 @@
+"""Event content in English and French beside Italian: the visitor's language where it was
+written, Italian where it was not (never an error), and an organizer form that saves it."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import flask_babel
+from sqlalchemy import select
+
+from app.events.models import Event, EventType, Material
+from app.extensions import db
+from app.i18n import localized
+from tests.factories import csrf_token_from, event_form_data
+
+FRENCH = {"fr": {"title": "Rencontre avec l'ACAL", "description_html": "<p>Coopération avec le Bénin.</p>"}}
+
+
+def _other_language_next():
+    """The tests share one app context, where Flask-Babel keeps the first request's locale."""
+    flask_babel.refresh()
+
+
+def test_a_field_falls_back_to_italian_one_by_one(app, make_event):
+    event = make_event("Incontro con ACAL", summary="Sintesi italiana", translations=FRENCH)
+    assert localized(event, "title", "fr") == "Rencontre avec l'ACAL"
+    assert localized(event, "summary", "fr") == "Sintesi italiana"
+    assert localized(event, "title", "en") == "Incontro con ACAL"
+    assert localized(event, "title", "it") == "Incontro con ACAL"
+    assert localized(event, "title", "de") == "Incontro con ACAL"
+
+
+def test_a_french_visitor_reads_the_french_title_and_the_italian_summary_left_untranslated(client, make_event):
+    event = make_event("Incontro con ACAL", summary="Sintesi solo in italiano", translations=FRENCH)
+    html = client.get(f"/eventi/{event.slug}?lang=fr").get_data(as_text=True)
+    assert '<html lang="fr"' in html
+    assert "<h1>Rencontre avec l&#39;ACAL</h1>" in html
+    assert "Coopération avec le Bénin." in html
+    assert "Sintesi solo in italiano" in html
+    assert "Incontro con ACAL" not in html
+
+
+def test_the_language_switch_turns_the_content_french_too(client, make_event):
+    event = make_event("Incontro con ACAL", translations=FRENCH)
+    client.get(f"/lingua/fr?next=/eventi/{event.slug}")
+    for path in ("/", "/eventi", f"/eventi/{event.slug}", "/calendario?anno={}&mese={}".format(*_month(event))):
+        html = client.get(path).get_data(as_text=True)
+        assert "Rencontre avec l&#39;ACAL" in html, path
+        assert "Incontro con ACAL" not in html, path
+
+
+def _month(event: Event) -> tuple[int, int]:
+    return event.first_day.year, event.first_day.month
+
+
+def test_an_italian_visitor_still_reads_italian(client, make_event):
+    event = make_event("Incontro con ACAL", translations=FRENCH)
+    html = client.get(f"/eventi/{event.slug}").get_data(as_text=True)
+    assert "<h1>Incontro con ACAL</h1>" in html and "Rencontre" not in html
+
+
+def test_an_event_with_only_italian_text_reads_in_italian_on_the_english_and_french_sites(client, make_event):
+    event = make_event("Riunione della Consulta", summary="Solo italiano")
+    for language in ("en", "fr"):
+        _other_language_next()
+        response = client.get(f"/eventi/{event.slug}?lang={language}")
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        assert f'<html lang="{language}"' in html
+        assert "Riunione della Consulta" in html and "Solo italiano" in html
+
+
+def test_an_unknown_language_in_the_address_is_ignored(client, make_event):
+    event = make_event("Riunione della Consulta", translations=FRENCH)
+    response = client.get(f"/eventi/{event.slug}?lang=de")
+    assert response.status_code == 200
+    assert '<html lang="it"' in response.get_data(as_text=True)
+
+
+def test_choosing_a_language_drops_the_one_named_in_the_address(client):
+    response = client.get("/lingua/en?next=/eventi%3Flang%3Dfr%26type%3Dcorso")
+    assert response.headers["Location"] == "/eventi?type=corso"
+
+
+def test_type_labels_series_and_materials_read_in_french(client, make_event):
+    course_type = db.session.scalar(select(EventType).where(EventType.slug == "corso"))
+    course_type.translations = {"fr": {"label": "Formation"}}
+    event = make_event("Corso per amministratori", type_slug="corso", translations=FRENCH)
+    db.session.add(Material(event=event, title="Presentazione", url="https://example.org/p.pdf", position=0,
+                            translations={"fr": {"title": "Présentation"}}))
+    db.session.commit()
+    html = client.get(f"/eventi/{event.slug}?lang=fr").get_data(as_text=True)
+    assert ">Formation</span>" in html
+    assert ">Présentation</a>" in html and ">Presentazione<" not in html
+
+
+# -- the organizer's form ----------------------------------------------------------------
+
+
+def test_the_organizer_form_keeps_other_languages_folded_away(logged_in):
+    html = logged_in.get("/gestione/eventi/nuovo").get_data(as_text=True)
+    assert '<details class="other-languages border rounded p-3 mb-4">' in html  # closed
+    assert "Altre lingue (English, Français)" in html
+    assert 'name="title_fr"' in html and 'name="description_en"' in html
+
+
+def test_the_organizer_form_saves_translations_sanitised_and_shows_them_again(logged_in, venue):
+    data = event_form_data(
+        logged_in,
+        venue,
+        title_fr="  Rencontre sur les coordinations  ",
+        description_fr='<p onclick="alert(1)">Texte</p><script>alert(2)</script>',
+        summary_en="",
+    )
+    response = logged_in.post("/gestione/eventi/nuovo", data=data)
+    assert response.status_code == 303
+    event = db.session.scalar(select(Event))
+    assert event.translations == {
+        "fr": {"title": "Rencontre sur les coordinations", "description_html": "<p>Texte</p>"}
+    }
+    form = logged_in.get(f"/gestione/eventi/{event.id}/modifica").get_data(as_text=True)
+    assert "<details class=\"other-languages border rounded p-3 mb-4\" open>" in form
+    assert 'value="Rencontre sur les coordinations"' in form
+
+    data = event_form_data(logged_in, venue, title_fr="", csrf_token=csrf_token_from(logged_in.get(
+        f"/gestione/eventi/{event.id}/modifica")))
+    assert logged_in.post(f"/gestione/eventi/{event.id}/modifica", data=data).status_code == 303
+    db.session.refresh(event)
+    assert event.translations == {}
+
+
+def test_a_too_long_french_title_is_refused_on_its_field(logged_in, venue):
+    data = event_form_data(logged_in, venue, title_fr="x" * 201)
+    response = logged_in.post("/gestione/eventi/nuovo", data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'href="#title_fr">Titolo (Français)</a>' in html
+    assert "<details class=\"other-languages border rounded p-3 mb-4\" open>" in html
+    assert db.session.scalar(select(Event)) is None
+
+
+def test_type_labels_are_translated_from_the_catalogue_form(logged_in):
+    event_type = db.session.scalar(select(EventType).where(EventType.slug == "mostra"))
+    page = logged_in.get(f"/gestione/tipi/{event_type.id}")
+    html = page.get_data(as_text=True)
+    assert 'name="label_fr"' in html and "Altre lingue" in html
+    data = {
+        "csrf_token": csrf_token_from(page),
+        "label": event_type.label,
+        "slug": event_type.slug,
+        "color": event_type.color,
+        "position": "2",
+        "reminder_offsets": "7g",
+        "label_fr": "Exposition",
+        "label_en": "Exhibition",
+    }
+    assert logged_in.post(f"/gestione/tipi/{event_type.id}", data=data).status_code == 303
+    db.session.refresh(event_type)
+    assert event_type.translations == {"en": {"label": "Exhibition"}, "fr": {"label": "Exposition"}}
+    assert event_type.label == "Mostra"
+    assert 'value="Exposition"' in logged_in.get(f"/gestione/tipi/{event_type.id}").get_data(as_text=True)
+
+
+def test_a_material_title_is_saved_in_french(logged_in, make_event):
+    event = make_event("Incontro", day=date(2026, 12, 10), start=time(10), end=time(12))
+    page = logged_in.get(f"/gestione/eventi/{event.id}")
+    data = {"csrf_token": csrf_token_from(page), "title": "Verbale", "url": "https://example.org/v.pdf",
+            "title_fr": "Procès-verbal"}
+    assert logged_in.post(f"/gestione/eventi/{event.id}/materiali", data=data).status_code == 303
+    material = db.session.scalar(select(Material))
+    assert material.translations == {"fr": {"title": "Procès-verbal"}}
+
+
+def test_the_search_finds_an_event_by_its_french_title_accents_ignored(client, make_event):
+    make_event("Incontro con ACAL", translations={"fr": {"title": "Réunion à Cotonou"}})
+    make_event("Assemblea annuale")
+    html = client.get("/eventi?q=reunion+a+cotonou").get_data(as_text=True)
+    assert "Incontro con ACAL" in html and "Assemblea annuale" not in html
+    assert client.get("/api/v1/events?q=title").get_json()["items"] == []  # not the JSON's keys

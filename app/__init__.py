@@ -165,6 +165,8 @@ def register_blueprints(app: Flask) -> None:
     from app.events.routes import bp as events_bp
     from app.health import bp as health_bp
     from app.i18n import bp as i18n_bp
+    from app.manage.audit import bp as manage_audit_bp
+    from app.manage.people import bp as manage_people_bp
     from app.manage.routes import bp as manage_bp
     from app.manage.users import bp as manage_users_bp
     from app.outbox.manage import bp as manage_mail_bp
@@ -186,6 +188,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(manage_certificates_bp, url_prefix="/gestione")
     app.register_blueprint(manage_feedback_bp, url_prefix="/gestione")
     app.register_blueprint(manage_users_bp, url_prefix="/gestione")
+    app.register_blueprint(manage_audit_bp, url_prefix="/gestione")
+    app.register_blueprint(manage_people_bp, url_prefix="/gestione")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(i18n_bp)
     app.register_blueprint(health_bp)

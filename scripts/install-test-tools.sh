@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # What the test suite needs beyond Python, installed when missing: Debian's Chromium (browser
-# tests), libical (a C reader of our calendars), Node with npm, and Mozilla's ical.js from the
-# npm registry (Thunderbird's reader). Debian packages need root; without it, say what to install.
+# tests), HarfBuzz's subsetter for WeasyPrint, libical (a C reader of our calendars), Node with
+# npm, and Mozilla's ical.js from the npm registry (Thunderbird's reader). Debian packages need root; without it, say what to install.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 packages=()
 command -v chromium >/dev/null 2>&1 || [ -n "${CHROMIUM_PATH:-}" ] || packages+=(chromium)
 ldconfig -p 2>/dev/null | grep -q 'libical\.so\.3' || packages+=(libical3)
+# WeasyPrint (certificates, reports) warns without HarfBuzz's subsetter, and the suite treats
+# warnings as errors.
+ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset\.so\.0' || packages+=(libharfbuzz-subset0)
 # Debian's nginx, run by tests/deploy in front of gunicorn with deploy/nginx/incontri.conf.
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || packages+=(nginx)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

@@ -6,10 +6,11 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, true
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.audit import services as audit
 from app.extensions import db
 from app.timeutil import UTCDateTime, utcnow
 
@@ -39,6 +40,12 @@ class User(UserMixin, db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Whether the person has chosen a password (an invited account has not, yet).
     password_set: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    #: The shared key of the authenticator app (base32); None while two-factor login is off.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: The last 30-second step whose code was accepted: a code is good once, even within its step.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    #: SHA-256 of each unused recovery code (random, 50 bits: a fast hash is enough).
+    recovery_codes: Mapped[list | None] = mapped_column(JSON)
 
     __table_args__ = (
         CheckConstraint("role IN ('admin', 'organizer')", name="role_known"),
@@ -59,6 +66,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts.
         return self.active
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_secret is not None
 
     @property
     def is_admin(self) -> bool:
@@ -88,3 +99,15 @@ class UserSeries(db.Model):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     series_id: Mapped[int] = mapped_column(ForeignKey("series.id", ondelete="RESTRICT"), primary_key=True, index=True)
+
+
+# Account changes are in the audit log; the hash and the session counters never are.
+audit.track(
+    User,
+    "utente",
+    label=lambda u: f"Utente {u.id} <{u.email}>",
+    secret={"password_hash", "totp_secret", "recovery_codes"},
+    ignore={"session_version", "failed_logins", "locked_until", "totp_last_step"},
+)
+audit.track(UserEventType, "utente_tipo", label=lambda link: f"Utente {link.user_id}: tipo {link.type_id}")
+audit.track(UserSeries, "utente_serie", label=lambda link: f"Utente {link.user_id}: serie {link.series_id}")

@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
 from app import signing
+from app.audit import services as audit
 from app.auth import signals
 from app.auth.models import Role, User, UserEventType, UserSeries
 from app.extensions import db
@@ -170,6 +171,36 @@ def end_sessions(user: User) -> None:
     """Every session and remember cookie of the account stops working (logout does this)."""
     with committed():
         user.session_version = (user.session_version or 0) + 1
+
+
+def _actor(user: User) -> audit.Actor:
+    return audit.Actor(id=user.id, label=user.email)
+
+
+def record_login(user: User) -> None:
+    with committed():
+        audit.record("accesso", actor=_actor(user), target=f"Utente {user.id}")
+
+
+def record_failed_login(email: str) -> None:
+    """A failed login names the account it tried; an address without an account is not kept,
+    since it may be anyone's (a participant's address typed here by mistake)."""
+    user = find_user(email)
+    with committed():
+        if user is None:
+            audit.record("accesso.fallito", detail="indirizzo senza account")
+        else:
+            audit.record("accesso.fallito", actor=_actor(user), target=f"Utente {user.id}")
+
+
+def record_failed_second_factor(user: User) -> None:
+    with committed():
+        audit.record("accesso.secondo_fattore_fallito", actor=_actor(user), target=f"Utente {user.id}")
+
+
+def record_logout(user: User) -> None:
+    with committed():
+        audit.record("uscita", actor=_actor(user), target=f"Utente {user.id}")
 
 
 # Administration ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.audit import services as audit
 from app.constraints import one_of
 from app.events.models import Event, EventSession
 from app.extensions import db
@@ -141,3 +142,30 @@ class Feedback(db.Model):
     registration: Mapped[Registration] = relationship()
 
     __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),)
+
+
+def _certificate_action(certificate: Certificate, changes: dict) -> str | None:
+    if "revoked_at" in changes:
+        return "attestato.revocato" if changes["revoked_at"][1] else "attestato.ripristinato"
+    return None
+
+
+# Attendance and certificates are organizer actions on people: the audit log keeps them.
+audit.track(
+    Attendance,
+    "presenza",
+    event_id=lambda a: a.registration.event_id if a.registration else None,
+    registration_id=lambda a: a.registration_id,
+    label=lambda a: f"Presenza dell'iscrizione {a.registration_id}",
+    ignore={"recorded_at", "user_id"},
+)
+audit.track(
+    Certificate,
+    "attestato",
+    event_id=lambda c: c.event_id,
+    registration_id=lambda c: c.registration_id,
+    label=lambda c: f"Attestato {c.code}",
+    classify=_certificate_action,
+    ignore={"facts"},
+)
+audit.track(CertificateRule, "regola_attestato", event_id=lambda r: r.event_id)

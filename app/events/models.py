@@ -24,6 +24,7 @@ from sqlalchemy import event as orm_event
 from sqlalchemy import inspect as inspect_state
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.audit import services as audit
 from app.constraints import one_of
 from app.extensions import db
 from app.timeutil import ROME, UTCDateTime, days, utcnow
@@ -462,3 +463,29 @@ def _touch_when_published_data_changes(_mapper, _connection, target) -> None:
     state = inspect_state(target)
     if any(attr.key not in _NOT_PUBLISHED and attr.history.has_changes() for attr in state.attrs):
         target.updated_at = utcnow()
+
+
+def _event_action(event: Event, changes: dict) -> str | None:
+    if "status" in changes:
+        return f"evento.{changes['status'][1]}"
+    return None
+
+
+# The audit log records organizers' edits of published content, with old → new.
+audit.track(
+    Event,
+    "evento",
+    event_id=lambda e: e.id,
+    label=lambda e: f"Evento {e.id} «{e.title}»",
+    classify=_event_action,
+    ignore={"confirmed_count", "published_at", "cancelled_at"},
+)
+audit.track(EventSession, "lezione", event_id=lambda s: s.event_id, label=lambda s: f"Lezione {s.id} dell'evento {s.event_id}")
+audit.track(Material, "materiale", event_id=lambda m: m.event_id, label=lambda m: f"Materiale «{m.title}»", ignore={"stored_name"})
+audit.track(EventOrganization, "partner_evento", event_id=lambda o: o.event_id)
+audit.track(EventType, "tipo", label=lambda t: f"Tipo «{t.label}»")
+audit.track(Series, "serie", label=lambda s: f"Serie «{s.title}»")
+audit.track(Venue, "luogo", label=lambda v: f"Luogo «{v.name}»")
+audit.track(Speaker, "relatore", label=lambda s: f"Relatore «{s.name}»")
+audit.track(Organization, "organizzazione", label=lambda o: f"Organizzazione «{o.name}»")
+audit.track(Theme, "tema", label=lambda t: f"Tema «{t.name}»")

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.audit import services as audit
 from app.constraints import one_of
 from app.events.models import Event
 from app.extensions import db
@@ -279,3 +280,28 @@ class Broadcast(db.Model):
     def body_paragraphs(self) -> list[Markup]:
         """The message as HTML paragraphs, its web addresses made links; nothing typed is markup."""
         return linkify(self.body)
+
+
+def _registration_action(registration: Registration, changes: dict) -> str | None:
+    return f"iscrizione.{changes['status'][1]}" if "status" in changes else None
+
+
+# Organizers' actions on registrations, questions and messages go to the audit log; a
+# participant's own actions are in the registration's history (Activity) instead.
+audit.track(
+    Registration,
+    "iscrizione",
+    event_id=lambda r: r.event_id,
+    registration_id=lambda r: r.id,
+    label=lambda r: f"Iscrizione {r.id}",
+    classify=_registration_action,
+    ignore={"token", "waitlisted_at", "confirmed_at", "cancelled_at", "consent_text"},
+)
+audit.track(Question, "domanda", event_id=lambda q: q.event_id, label=lambda q: f"Domanda «{q.label}»")
+audit.track(
+    Broadcast,
+    "messaggio",
+    event_id=lambda b: b.event_id,
+    label=lambda b: f"Messaggio «{b.subject}»",
+    ignore={"user_id"},
+)

@@ -1,4 +1,4 @@
-"""The audit log of organizers' actions
+"""The audit log of organizers' actions, and two-factor login for organizers
 
 Revision ID: 0017
 Revises: 0016
@@ -40,6 +40,15 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_log_event_id'), ['event_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_log_registration_id'), ['registration_id'], unique=False)
 
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('totp_secret', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('totp_last_step', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('recovery_codes', sa.JSON(), nullable=True))
+
 
 def downgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('recovery_codes')
+        batch_op.drop_column('totp_last_step')
+        batch_op.drop_column('totp_secret')
     op.drop_table('audit_log')

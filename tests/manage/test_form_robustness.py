@@ -63,6 +63,8 @@ ROUTES = {
     "manage_users.user_edit": "/gestione/utenti/{user}",
     "manage_users.user_active": "/gestione/utenti/{user}/disattiva",
     "manage_users.user_reinvite": "/gestione/utenti/{user}/reinvia",
+    "manage_people.export_person": "/gestione/privacy/esporta",
+    "manage_people.erase_person": "/gestione/privacy/cancella",
 }
 KINDS = ("serie", "tipi", "relatori", "organizzazioni", "luoghi")
 ACTIONS = ("approva", "respingi", "conferma", "annulla")

@@ -25,6 +25,7 @@ NOT_ABOUT_PARTICIPANTS = {
     "materials": "published files",
     "registration_questions": "the questions, not the answers",
     "users": "organizer accounts, managed in the organizers' area, not participants",
+    "audit_log": "organizers' actions; participants appear by registration number only, personal fields as changed without values",
 }
 
 

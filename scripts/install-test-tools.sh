@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the test suite needs beyond Python, installed when missing: Debian's Chromium (browser
 # tests), HarfBuzz's subsetter for WeasyPrint, libical (a C reader of our calendars), Node with
-# npm, and Mozilla's ical.js from the npm registry (Thunderbird's reader). Debian packages need root; without it, say what to install.
+# npm, and Mozilla's ical.js from the npm registry (Thunderbird's reader). Debian packages need
+# root; without it, say what to install.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 

@@ -4,7 +4,7 @@ by email. Every route reaches its event through the one door, `events.access.eve
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.courses import certificates, notifications
@@ -18,7 +18,7 @@ from app.forms import ConfirmForm
 from app.i18n import gettext as _
 from app.i18n import ngettext
 from app.registrations.manage import registration_in
-from app.responses import private
+from app.responses import download, private
 from app.text import slugify
 
 bp = Blueprint("manage_certificates", __name__)
@@ -125,10 +125,7 @@ def certificate_revoke(event_id: int, certificate_id: int):
 def certificate_pdf(event_id: int, certificate_id: int):
     event = _event(event_id)
     certificate = _certificate(event, certificate_id)
-    response = make_response(certificates.render_pdf(certificate))
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{certificates.filename(certificate)}"'
-    return private(response)
+    return download(certificates.render_pdf(certificate), "application/pdf", certificates.filename(certificate))
 
 
 @bp.get("/eventi/<int:event_id>/attestati.zip")
@@ -139,11 +136,8 @@ def certificates_zip(event_id: int):
     if not issued:
         flash(_("Non ci sono ancora attestati rilasciati da scaricare."), "info")
         return _back(event)
-    response = make_response(certificates.zip_of(issued))
-    response.headers["Content-Type"] = "application/zip"
     name = slugify(event.title, max_length=60) or "corso"
-    response.headers["Content-Disposition"] = f'attachment; filename="attestati-{name}.zip"'
-    return private(response)
+    return download(certificates.zip_of(issued), "application/zip", f"attestati-{name}.zip")
 
 
 @bp.post("/eventi/<int:event_id>/attestati/invia")

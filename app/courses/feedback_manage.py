@@ -4,14 +4,14 @@ those answers as CSV. Every route reaches its event through the one door, `event
 
 from __future__ import annotations
 
-from flask import Blueprint, make_response, render_template
+from flask import Blueprint, render_template
 from flask_babel import format_decimal
 from flask_login import login_required
 
 from app.courses import feedback
 from app.events import access
 from app.events.models import Event
-from app.responses import private
+from app.responses import download, private
 from app.text import slugify
 
 bp = Blueprint("manage_feedback", __name__)
@@ -50,8 +50,5 @@ def feedback_results(event_id: int):
 @bp.get("/eventi/<int:event_id>/riscontri.csv")
 def feedback_csv(event_id: int):
     event = _event(event_id)
-    response = make_response(feedback.comments_csv(event))
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
     name = slugify(event.title, max_length=60) or "evento"
-    response.headers["Content-Disposition"] = f'attachment; filename="riscontri-{name}.csv"'
-    return private(response)
+    return download(feedback.comments_csv(event), "text/csv; charset=utf-8", f"riscontri-{name}.csv")

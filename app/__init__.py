@@ -28,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_domains()
     register_blueprints(app)
     register_template_helpers(app)
+    register_page_cache(app)
     register_errorhandlers(app)
     register_security_headers(app)
     register_commands(app)
@@ -147,9 +148,11 @@ def register_domains() -> None:
     import app.courses.notifications
     import app.courses.privacy
     import app.courses.qr
+    import app.events.published
     import app.outbox.privacy
     import app.registrations.notifications
     import app.registrations.privacy
+    import app.registrations.published
     import app.registrations.services  # noqa: F401
 
 
@@ -165,8 +168,6 @@ def register_blueprints(app: Flask) -> None:
     from app.events.routes import bp as events_bp
     from app.health import bp as health_bp
     from app.i18n import bp as i18n_bp
-    from app.manage.audit import bp as manage_audit_bp
-    from app.manage.people import bp as manage_people_bp
     from app.manage.routes import bp as manage_bp
     from app.manage.users import bp as manage_users_bp
     from app.outbox.manage import bp as manage_mail_bp
@@ -188,8 +189,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(manage_certificates_bp, url_prefix="/gestione")
     app.register_blueprint(manage_feedback_bp, url_prefix="/gestione")
     app.register_blueprint(manage_users_bp, url_prefix="/gestione")
-    app.register_blueprint(manage_audit_bp, url_prefix="/gestione")
-    app.register_blueprint(manage_people_bp, url_prefix="/gestione")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(i18n_bp)
     app.register_blueprint(health_bp)
@@ -199,6 +198,14 @@ def register_template_helpers(app: Flask) -> None:
     from app import presentation
 
     presentation.init_app(app)
+
+
+def register_page_cache(app: Flask) -> None:
+    """After the blueprints and extensions: it answers public GETs from the cache before their
+    views, and looks at the session the login and CSRF extensions use."""
+    from app import pagecache
+
+    pagecache.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -97,10 +97,20 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         #: is told by email. Short, so someone else's attempts cannot keep the owner out.
         "LOGIN_LOCKOUT_FAILURES": int(env.get("LOGIN_LOCKOUT_FAILURES", "5")),
         "LOGIN_LOCKOUT_MINUTES": int(env.get("LOGIN_LOCKOUT_MINUTES", "15")),
-        #: Admins must turn on two-factor login (an authenticator app) before their pages open.
-        "REQUIRE_2FA_FOR_ADMINS": env.get("REQUIRE_2FA_FOR_ADMINS", "").lower() in ("1", "true", "yes"),
-        #: The name the authenticator app shows next to the account.
-        "TOTP_ISSUER": env.get("TOTP_ISSUER", "Incontri ANCI Piemonte"),
+        #: Public pages, API answers and feeds are cached by data version (app/dataversion.py):
+        #: in each process by default, in Redis when CACHE_REDIS_URL is set (shared by all
+        #: servers, and the data version is read from there too).
+        "CACHE_REDIS_URL": env.get("CACHE_REDIS_URL") or None,
+        "CACHE_KEY_PREFIX": env.get("CACHE_KEY_PREFIX", "incontri:"),
+        "CACHE_DEFAULT_TIMEOUT": 600,
+        "CACHE_THRESHOLD": 2000,
+        #: A page that says "registrations open" or "upcoming" is kept at most this long, so
+        #: it changes soon after the moment it speaks of passes without any row changing.
+        "CACHE_PAGE_SECONDS": int(env.get("CACHE_PAGE_SECONDS", "60")),
+        #: How long Redis keeps the data version before it is read from the database again.
+        "CACHE_VERSION_SECONDS": int(env.get("CACHE_VERSION_SECONDS", "5")),
+        #: The all-events and per-type feeds hold this many months back and everything ahead.
+        "FEED_WINDOW_MONTHS": int(env.get("FEED_WINDOW_MONTHS", "6")),
         #: Proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed (ProxyFix):
         #: 1 behind deploy/nginx, 0 when clients reach the app directly (a forged header would
         #: otherwise choose the address the rate limits count).
@@ -113,6 +123,7 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
     config.update(overrides or {})
+    config.setdefault("CACHE_TYPE", "RedisCache" if config.get("CACHE_REDIS_URL") else "SimpleCache")
     if not config.get("MAIL_DEFAULT_SENDER"):
         host = urlsplit(config["BASE_URL"]).hostname or "localhost"
         config["MAIL_DEFAULT_SENDER"] = f"{config['ORGANIZATION_NAME']} <noreply@{host}>"

@@ -1,6 +1,7 @@
 """Extension instances, bound to the application in create_app()."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -32,3 +33,5 @@ login_manager = LoginManager()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
 mail = Mail()
+#: Public pages, API answers and feeds (app/pagecache.py); Redis when CACHE_REDIS_URL is set.
+cache = Cache()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -38,33 +36,6 @@ class Rendered:
     body: bytes
     etag: str
     last_modified: datetime
-
-
-class RenderCache:
-    """The last renderings, by feed and version: an unchanged feed is never built twice in a
-    process, and a new version simply replaces the old entry's place."""
-
-    def __init__(self, size: int = 128):
-        self.size = size
-        self.entries: OrderedDict[tuple[str, str], Rendered] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple[str, str]) -> Rendered | None:
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is not None:
-                self.entries.move_to_end(key)
-            return entry
-
-    def put(self, key: tuple[str, str], entry: Rendered) -> None:
-        with self.lock:
-            self.entries[key] = entry
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-
-render_cache = RenderCache()
 
 
 def ics_response(entry: Rendered, filename: str, cache_control: str = PUBLIC_CACHE) -> Response:
@@ -116,13 +87,10 @@ def _render_in_locale(feed: services.Feed, state: services.FeedState) -> Rendere
 
 
 def serve_feed(feed: services.Feed, filename: str, cache_control: str = PUBLIC_CACHE) -> Response:
-    state = services.feed_state(feed)
-    key = (f"{feed.key}:{feed.language}", state.version)
-    entry = render_cache.get(key)
-    if entry is None:
-        entry = _render(feed, state)
-        render_cache.put(key, entry)
-    return ics_response(entry, filename, cache_control)
+    """Rendered at each call: the public feeds are kept by the page cache (app/pagecache.py)
+    under the data version, which also gives their ETag; a person's feed, never cached, holds
+    a few events and keeps the ETag of its bytes."""
+    return ics_response(_render(feed, services.feed_state(feed)), filename, cache_control)
 
 
 def _org_name() -> str:

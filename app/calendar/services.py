@@ -1,32 +1,26 @@
 """Which events each calendar feed holds, how to tell cheaply whether a feed changed, and the
-personal feed tokens."""
+personal feed tokens.
+
+The all-events and per-type feeds hold FEED_WINDOW_MONTHS back and everything ahead, so they
+stay small enough for every client (Google Calendar silently stops refreshing large ones); a
+series' feed and a person's feed keep their whole history, which is what they are for."""
 
 from __future__ import annotations
 
-import hashlib
+import calendar
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, and_, func, or_, select, union_all
+from flask import current_app
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
-from app.events.models import (
-    Event,
-    EventOrganization,
-    EventSession,
-    EventStatus,
-    EventType,
-    Organization,
-    Series,
-    Speaker,
-    Venue,
-)
+from app import dataversion
+from app.events.models import Event, EventOrganization, EventSession, EventStatus
 from app.extensions import db
 from app.registrations.models import ACTIVE_STATUSES, Registration
 from app.timeutil import rome_datetime, today_rome
 
-#: Feeds hold what is coming and what happened in the last weeks.
-PAST_DAYS = 60
 #: A cancelled event stays this long after its cancellation, so subscribers' clients see it go.
 CANCELLED_DAYS = 30
 FEED_STATUSES = (EventStatus.PUBLISHED, EventStatus.POSTPONED, EventStatus.CANCELLED)
@@ -46,21 +40,36 @@ class Feed:
     #: The language of its words and of the events' content (?lang=); Italian by default.
     language: str = "it"
 
+    @property
+    def windowed(self) -> bool:
+        """The all-events and per-type feeds; a series or a person keeps its whole history."""
+        return self.series_id is None and self.email is None
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` months earlier (the month's last day when it has fewer)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
 
 def window_start() -> tuple[datetime, datetime]:
     """Cut-offs from today's midnight in Rome, so a feed's content changes at most once a day
-    by itself, and two requests on the same day agree."""
-    midnight = rome_datetime(today_rome(), time(0))
-    return midnight - timedelta(days=PAST_DAYS), midnight - timedelta(days=CANCELLED_DAYS)
+    by itself, and two requests on the same day agree: the windowed feeds' first day, and the
+    day before which a cancellation is no longer shown."""
+    today = today_rome()
+    first_day = months_before(today, current_app.config["FEED_WINDOW_MONTHS"])
+    return rome_datetime(first_day, time(0)), rome_datetime(today, time(0)) - timedelta(days=CANCELLED_DAYS)
 
 
 def _feed_filter(feed: Feed):
     ends_after, cancelled_after = window_start()
     conditions = [
         Event.status.in_(FEED_STATUSES),
-        Event.ends_at >= ends_after,
         or_(Event.status != EventStatus.CANCELLED, Event.cancelled_at >= cancelled_after),
     ]
+    if feed.windowed:
+        conditions.append(Event.ends_at >= ends_after)
     if feed.type_id is not None:
         conditions.append(Event.type_id == feed.type_id)
     if feed.series_id is not None:
@@ -94,41 +103,14 @@ def feed_events(feed: Feed) -> list[Event]:
     )
 
 
-def _reference_stamp() -> Select:
-    """The latest change to the reference data entries show (places, types, series, people)."""
-    parts = [
-        select(func.max(model.updated_at).label("t")) for model in (Venue, EventType, Series, Speaker, Organization)
-    ]
-    return select(func.max(union_all(*parts).subquery().c.t))
-
-
 @dataclass(frozen=True)
 class FeedState:
-    #: Changes whenever the feed's content can change; decides 304s without rendering.
-    version: str
     last_modified: datetime
 
 
 def feed_state(feed: Feed) -> FeedState:
-    """A few aggregates over the feed's rows, cheap enough for every poll: a client revalidating
-    an unchanged feed costs these small queries and no rendering."""
-    matching = select(Event.id, Event.updated_at).where(_feed_filter(feed)).subquery()
-    events = db.session.execute(select(func.count(), func.max(matching.c.updated_at))).one()
-    sessions = db.session.execute(
-        select(func.count(EventSession.id), func.max(EventSession.updated_at)).where(
-            EventSession.event_id.in_(select(matching.c.id))
-        )
-    ).one()
-    reference = db.session.scalar(_reference_stamp())
-    registrations = (None, None)
-    if feed.email is not None:
-        registrations = db.session.execute(
-            select(func.count(), func.max(Registration.updated_at)).where(Registration.email == feed.email)
-        ).one()
-    ends_after, _ = window_start()
-    # The window moves at midnight: the feed may lose an event then, with no row changing.
-    midnight = ends_after + timedelta(days=PAST_DAYS)
-    parts = [feed.key, midnight.isoformat(), *events, *sessions, reference, *registrations]
-    version = hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()[:32]
-    moments = [m for m in (events[1], sessions[1], reference, registrations[1], midnight) if m is not None]
-    return FeedState(version, max(moments))
+    """From the data version (app/dataversion.py), without reading the events: its last change,
+    or today's midnight, when the window moved with no row changing. The version itself keys
+    the public feeds in the page cache and gives their ETag (app/pagecache.py)."""
+    midnight = rome_datetime(today_rome(), time(0))
+    return FeedState(max(dataversion.current().changed_at, midnight))

@@ -8,10 +8,12 @@ import pytest
 
 from app import create_app
 from app.calendar import routes as calendar_routes
+from app.calendar.services import months_before
 from app.events import services
 from app.events.models import Event, Series
-from app.extensions import db
+from app.extensions import cache, db
 from app.registrations import services as registrations
+from app.registrations.models import Source
 from app.timeutil import rome_datetime, today_rome, utcnow
 from tests.factories import CONSENT, FALL_BACK, SPRING_FORWARD, participant
 from tests.support.calendar_readers import ROME
@@ -62,8 +64,10 @@ def programme(make_event):
     cancelled = make_event(title="Incontro annullato", day=soon + timedelta(days=2), status="cancelled")
     old_cancelled = make_event(title="Annullato da tempo", day=soon + timedelta(days=3), status="cancelled")
     old_cancelled.cancelled_at = utcnow() - timedelta(days=31)
-    recent = make_event(title="Incontro di 59 giorni fa", day=today_rome() - timedelta(days=59))
-    too_old = make_event(title="Incontro di 61 giorni fa", day=today_rome() - timedelta(days=61))
+    # The windowed feeds' first day is this day six months ago (FEED_WINDOW_MONTHS).
+    first_day = months_before(today_rome(), 6)
+    recent = make_event(title="Incontro del primo giorno della finestra", day=first_day)
+    too_old = make_event(title="Incontro del giorno prima", day=first_day - timedelta(days=1))
     draft = make_event(title="Bozza", status="draft")
     db.session.commit()
     return {
@@ -114,7 +118,7 @@ def test_the_main_feed_holds_exactly_what_subscribers_should_see(client, program
             "2° incontro – Esperienze di coordinamenti territoriali",
             "Mostra: comuni piemontesi nel mondo",
             "ANNULLATO: Incontro annullato",
-            "Incontro di 59 giorni fa",
+            "Incontro del primo giorno della finestra",
             f"{course.title} – Lezione del 27",
             f"{course.title} – Lezione del 29",
         ]
@@ -202,12 +206,49 @@ def test_cancelled_events_stay_marked_then_leave(client, programme, parsed):
     assert f"evento-{programme['draft'].id}@incontri.test" not in by_uid
 
 
+def test_series_and_personal_feeds_keep_their_whole_history(app, client, make_event, monkeypatch):
+    """Only the all-events and per-type feeds hold a window; a cycle's or a person's feed is
+    their history, however long ago it began."""
+    series = Series(slug="ciclo-lungo", title="Un ciclo di anni")
+    db.session.add(series)
+    db.session.commit()
+    long_ago = make_event(title="Primo incontro del ciclo", day=today_rome() - timedelta(days=800), series_id=series.id)
+    ahead = make_event(title="Prossimo incontro del ciclo", day=today_rome() + timedelta(days=5), series_id=series.id)
+    email = "storico@comune.example.it"
+    for event in (long_ago, ahead):
+        registrations.register(event.id, participant(email), CONSENT, source=Source.ORGANIZER)
+    from app.registrations import feeds as personal
+
+    uid = f"evento-{long_ago.id}@incontri.test"
+    assert uid not in client.get("/calendario.ics").get_data(as_text=True)
+    assert uid not in client.get("/calendario/incontro.ics").get_data(as_text=True)
+    assert uid in client.get(f"/serie/{series.slug}/calendario.ics").get_data(as_text=True)
+    token = personal.personal_feed_for(email).token
+    assert uid in client.get(f"/iscrizioni/{token}/calendario.ics").get_data(as_text=True)
+    # The window is a setting: two months back is in the default six, out of one.
+    two_months_ago = make_event(title="Incontro di due mesi fa", day=today_rome() - timedelta(days=62))
+    recent_uid = f"evento-{two_months_ago.id}@incontri.test"
+    assert recent_uid in client.get("/calendario.ics").get_data(as_text=True)
+    monkeypatch.setitem(app.config, "FEED_WINDOW_MONTHS", 1)
+    cache.clear()
+    shorter = client.get("/calendario.ics").get_data(as_text=True)
+    assert recent_uid not in shorter and f"evento-{ahead.id}@incontri.test" in shorter
+
+
+def test_the_windowed_feed_stays_well_under_a_megabyte(client, make_event):
+    """Clients (Google Calendar above all) stop refreshing large feeds: a year of history
+    behind the window weighs nothing."""
+    for days_ago in range(200, 560, 3):
+        make_event(title=f"Incontro passato {days_ago}", day=today_rome() - timedelta(days=days_ago))
+    body = client.get("/calendario.ics").get_data(as_text=True)
+    assert "Incontro passato" not in body and len(body) < 20_000
+
+
 def test_two_downloads_and_an_app_restart_give_the_same_bytes(app, client, programme):
     first = client.get("/calendario.ics")
     second = client.get("/calendario.ics")
     assert first.get_data() == second.get_data()
     assert first.headers["ETag"] == second.headers["ETag"]
-    calendar_routes.render_cache.entries.clear()
     restarted = create_app(
         {
             "TESTING": True,

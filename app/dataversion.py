@@ -1,0 +1,208 @@
+"""The version of what the public sees: changed in the same transaction as any published change,
+so caches key on it and answer 304 without reading the tables.
+
+Each domain says, next to its models, which changes of its rows are published (`watch`); a
+session listener notes them at every flush and, when the transaction commits, replaces the
+version in the one row of `data_version` inside that same transaction. There are two parts:
+`content` (events, lessons, places, people, types, series, materials) and `seats` (the seat
+and waiting-list counts, which only an event's own page and its API answer show), so that a
+registration does not make every calendar feed look changed.
+
+A reader takes the version first and the data after: a cache entry under a version can then
+hold data newer than that version, never older. With `CACHE_REDIS_URL` the version is also
+kept in Redis (several servers share it, a 304 touches no database); each process writes it
+there after its commit, and a reader that finds nothing reads the row and stores it only if
+nobody did meanwhile. The Redis copy lives `CACHE_VERSION_SECONDS`, so a process that died
+between its commit and that write leaves a stale version for seconds, not for ever.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import current_app, has_app_context, has_request_context, request
+from sqlalchemy import BigInteger, event, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from app.extensions import db
+from app.timeutil import UTCDateTime, utcnow
+
+CONTENT = "content"
+SEATS = "seats"
+
+#: `classify(obj, state)` with state "new", "dirty" or "deleted": CONTENT, SEATS or None.
+Classifier = Callable[[object, str], str | None]
+
+_watched: dict[type, Classifier] = {}
+
+_PENDING = "data_version_pending"
+_BUMPED = "data_version_bumped"
+_REQUEST_KEY = "incontri.data_version"
+REDIS_KEY = "data-version"
+_ROW_ID = 1
+
+
+class DataVersion(db.Model):
+    """One row: random numbers replaced, never incremented, so that a database emptied and
+    filled again (tests, a restore) never repeats a version a cache still holds."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content: Mapped[int] = mapped_column(BigInteger)
+    seats: Mapped[int] = mapped_column(BigInteger)
+    #: The last change of either part: Last-Modified of the feeds.
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+@dataclass(frozen=True)
+class Version:
+    content: int
+    seats: int
+    changed_at: datetime
+
+    def serialize(self) -> str:
+        return f"{self.content}|{self.seats}|{self.changed_at.isoformat()}"
+
+    @classmethod
+    def parse(cls, raw: bytes | str) -> Version:
+        text = raw.decode() if isinstance(raw, bytes) else raw
+        content, seats, changed_at = text.split("|")
+        return cls(int(content), int(seats), datetime.fromisoformat(changed_at))
+
+
+#: Before anything was ever published (an empty database).
+NOTHING = Version(0, 0, datetime(2000, 1, 1, tzinfo=UTC))
+
+
+def watch(model: type, classify: Classifier) -> None:
+    """Called by each domain for the models the public sees (events/published.py…)."""
+    _watched[model] = classify
+
+
+# -- writing: in the transaction of the change ----------------------------------------------
+
+
+@event.listens_for(Session, "before_flush")
+def _note_published_changes(session: Session, _context, _instances) -> None:
+    kinds: set[str] = session.info.setdefault(_PENDING, set())
+    if kinds >= {CONTENT, SEATS}:
+        return
+    with session.no_autoflush:
+        for state, objects in (
+            ("new", list(session.new)),
+            ("dirty", list(session.dirty)),
+            ("deleted", list(session.deleted)),
+        ):
+            for obj in objects:
+                classify = _watched.get(type(obj))
+                if classify is None or (state == "dirty" and not session.is_modified(obj)):
+                    continue
+                kind = classify(obj, state)
+                if kind is not None:
+                    kinds.add(kind)
+
+
+@event.listens_for(Session, "before_commit")
+def _bump_before_commit(session: Session) -> None:
+    """As late as possible: the row lock the update takes is held only until the commit, and
+    no other lock is taken after it (no deadlock with the event row locks)."""
+    session.flush()
+    kinds = session.info.pop(_PENDING, None)
+    if kinds:
+        session.info[_BUMPED] = _bump(session, kinds)
+
+
+def _bump(session: Session, kinds: set[str]) -> Version:
+    now = utcnow()
+    values: dict = {kind: secrets.randbits(62) for kind in kinds}
+    values["changed_at"] = now
+    row = session.execute(
+        update(DataVersion)
+        .where(DataVersion.id == _ROW_ID)
+        .values(**values)
+        .returning(DataVersion.content, DataVersion.seats, DataVersion.changed_at)
+        .execution_options(synchronize_session=False)
+    ).one_or_none()
+    if row is not None:
+        return Version(*row)
+    # Only a database made by create_all (tests): the migration writes the row.
+    version = Version(secrets.randbits(62), secrets.randbits(62), now)
+    session.add(DataVersion(id=_ROW_ID, content=version.content, seats=version.seats, changed_at=now))
+    session.flush()
+    return version
+
+
+@event.listens_for(Session, "after_commit")
+def _publish_after_commit(session: Session) -> None:
+    version = session.info.pop(_BUMPED, None)
+    if version is not None and has_app_context():
+        client = redis_client()
+        if client is not None:
+            client.set(_redis_key(), version.serialize(), ex=current_app.config["CACHE_VERSION_SECONDS"])
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+    session.info.pop(_BUMPED, None)
+
+
+# -- reading: once per request --------------------------------------------------------------
+
+
+def redis_client():
+    """The Redis connection pool of this app, when CACHE_REDIS_URL is set."""
+    app = current_app._get_current_object()
+    if "data_version_redis" not in app.extensions:
+        url = app.config.get("CACHE_REDIS_URL")
+        if url:
+            import redis
+
+            app.extensions["data_version_redis"] = redis.Redis.from_url(url, socket_timeout=2)
+        else:
+            app.extensions["data_version_redis"] = None
+    return app.extensions["data_version_redis"]
+
+
+def _redis_key() -> str:
+    return current_app.config["CACHE_KEY_PREFIX"] + REDIS_KEY
+
+
+def _from_database() -> Version:
+    row = db.session.execute(
+        select(DataVersion.content, DataVersion.seats, DataVersion.changed_at).where(DataVersion.id == _ROW_ID)
+    ).one_or_none()
+    return Version(*row) if row is not None else NOTHING
+
+
+def current() -> Version:
+    """The version now: from Redis when configured, else the one row; read once per request."""
+    if has_request_context() and _REQUEST_KEY in request.environ:
+        return request.environ[_REQUEST_KEY]
+    client = redis_client()
+    version = None
+    if client is not None:
+        raw = client.get(_redis_key())
+        if raw is not None:
+            version = Version.parse(raw)
+    if version is None:
+        version = _from_database()
+        if client is not None:
+            # nx: a process that has just committed a newer version may have written it already.
+            client.set(_redis_key(), version.serialize(), ex=current_app.config["CACHE_VERSION_SECONDS"], nx=True)
+    if has_request_context():
+        request.environ[_REQUEST_KEY] = version
+    return version
+
+
+def pending() -> bool:
+    """Whether this session holds changes that will move the version once committed: what it
+    reads now is not what the version says (a test, or a request that changed something)."""
+    session = db.session()
+    if session.info.get(_PENDING):
+        return True
+    return any(type(obj) in _watched for obj in (*session.new, *session.dirty, *session.deleted))

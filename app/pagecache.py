@@ -1,0 +1,150 @@
+"""Public pages, API answers and feeds cached by (data version, language, URL), with an ETag
+from the same key so an unchanged answer costs a 304 and no table is read.
+
+Only anonymous GETs (and HEADs) of the endpoints below are cached, and a response is stored only
+when its rendering touched nothing of the visitor's: no CSRF token generated, no flashed
+message, no cookie set, the session unchanged. Everything else (the organizers' area, forms,
+the participants' own pages and personal feeds) passes through untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+from flask import Flask, current_app, g, request, session
+from flask_babel import get_locale
+
+from app import dataversion
+from app.calendar.routes import PUBLIC_CACHE
+from app.extensions import cache
+from app.timeutil import today_rome
+
+#: Pages say what they are at every request; the 304 makes asking cheap.
+PAGE_CACHE_CONTROL = "no-cache"
+
+
+@dataclass(frozen=True)
+class Policy:
+    #: Whether the answer shows seat or waiting-list counts (they move with each registration).
+    seats: bool = False
+    #: Feeds change by themselves once a day (their window); pages may say "registrations
+    #: open" or "upcoming" until a moment passes: they are kept CACHE_PAGE_SECONDS at most.
+    daily: bool = False
+    cache_control: str = PAGE_CACHE_CONTROL
+
+
+_PAGE = Policy()
+_FEED = Policy(daily=True, cache_control=PUBLIC_CACHE)
+
+#: Endpoint → how it is cached. Nothing personal: no form, no token in the URL.
+POLICIES = {
+    "events.home": _PAGE,
+    "events.event_list": _PAGE,
+    "events.event_detail": Policy(seats=True),
+    "events.archive": _PAGE,
+    "events.month_calendar": _PAGE,
+    "events.series_detail": _PAGE,
+    "events.type_styles": Policy(cache_control="public, max-age=300"),
+    "api.list_events": _PAGE,
+    "api.get_event": Policy(seats=True),
+    "calendar.all_events": _FEED,
+    "calendar.type_feed": _FEED,
+    "calendar.series_feed": _FEED,
+    "calendar.event_ics": _FEED,
+}
+
+_ENTRY = "incontri.page_cache"
+
+
+def init_app(app: Flask) -> None:
+    cache.init_app(app)
+    app.before_request(answer_from_cache)
+    app.after_request(store_in_cache)
+
+
+def _signed_in() -> bool:
+    """Read from the cookies alone: loading the user would cost a query on every hit."""
+    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    return "_user_id" in session or remember in request.cookies
+
+
+def _csrf_field() -> str:
+    return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+
+
+def _cacheable() -> Policy | None:
+    if request.method not in ("GET", "HEAD"):
+        return None
+    policy = POLICIES.get(request.endpoint or "")
+    if policy is None or _signed_in() or "_flashes" in session or dataversion.pending():
+        return None
+    return policy
+
+
+def _key(policy: Policy) -> str:
+    version = dataversion.current()
+    seats = version.seats if policy.seats else "-"
+    moment = today_rome().isoformat() if policy.daily else int(time.time() // current_app.config["CACHE_PAGE_SECONDS"])
+    # The path, not the host: absolute links come from BASE_URL, so every server behind the
+    # same name renders the same bytes and shares the entry.
+    return f"page:{version.content}:{seats}:{_language()}:{moment}:{request.full_path}"
+
+
+def _language() -> str:
+    """Whatever may choose the language of an answer: the page's locale (?lang=, the cookie)
+    and, for the API, the best match of Accept-Language; the address itself is in the key."""
+    asked = request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "-"
+    return f"{get_locale()}/{asked}"
+
+
+def _etag(key: str) -> str:
+    return hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
+
+
+def answer_from_cache():
+    policy = _cacheable()
+    if policy is None:
+        return None
+    key = _key(policy)
+    etag = _etag(key)
+    if etag in request.if_none_match:
+        response = current_app.response_class(status=304)
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = policy.cache_control
+        response.headers["X-Cache"] = "hit"
+        return response
+    stored = cache.get(key)
+    if stored is not None:
+        status, headers, body = stored
+        response = current_app.response_class(body, status=status, headers=headers)
+        response.headers["X-Cache"] = "hit"
+        return response.make_conditional(request)
+    request.environ[_ENTRY] = (key, etag, policy, _csrf_field() in g)
+    return None
+
+
+def store_in_cache(response):
+    entry = request.environ.pop(_ENTRY, None)
+    if entry is None:
+        return response
+    key, etag, policy, had_token = entry
+    personal = (
+        had_token
+        or _csrf_field() in g
+        or session.modified
+        or "Set-Cookie" in response.headers
+        or response.direct_passthrough
+        or not response.is_sequence
+    )
+    if response.status_code != 200 or personal:
+        return response
+    response.set_etag(etag)
+    response.headers.setdefault("Cache-Control", policy.cache_control)
+    if not policy.daily:
+        response.vary.add("Cookie")  # the language and the signed-in state come from cookies
+    response.headers["X-Cache"] = "miss"
+    headers = [(name, value) for name, value in response.headers.items() if name != "X-Cache"]
+    cache.set(key, (response.status_code, headers, response.get_data()))
+    return response

@@ -1,0 +1,121 @@
+"""Two processes sharing Redis, as two app servers would: a change committed by one is seen
+by the other at once, and what one rendered the other serves."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import subprocess
+import sys
+import textwrap
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from app import create_app
+from app.events import services as events
+from app.extensions import db
+from tests import factories
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL")
+
+SERVER = textwrap.dedent(
+    """
+    import sys
+    from werkzeug.serving import make_server
+    from app import create_app
+
+    app = create_app({
+        "SECRET_KEY": "x",
+        "SQLALCHEMY_DATABASE_URI": sys.argv[1],
+        "BASE_URL": "http://incontri.test",
+        "CACHE_REDIS_URL": sys.argv[2],
+        "CACHE_KEY_PREFIX": sys.argv[3],
+        "CACHE_PAGE_SECONDS": 86400,
+    })
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    print(server.server_port, flush=True)
+    server.serve_forever()
+    """
+)
+
+pytestmark = pytest.mark.skipif(not REDIS_URL, reason="needs Redis (set TEST_REDIS_URL, as .ci/run does)")
+
+
+def get(url: str, etag: str | None = None) -> tuple[int, dict, str]:
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        connection.request("GET", parts.path, headers={"If-None-Match": etag} if etag else {})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read().decode()
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def prefix() -> str:
+    return f"incontri-test-{uuid.uuid4().hex}:"
+
+
+@pytest.fixture
+def other_server(app, prefix):
+    """The second process: the same database and Redis, its own memory."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", SERVER, app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL, prefix],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+        yield f"http://127.0.0.1:{process.stdout.readline().strip()}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
+
+
+@pytest.fixture
+def this_process(app, prefix):
+    """This process as the first server: writes go through it, so its commits reach Redis."""
+    first = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "BASE_URL": "http://incontri.test",
+            "CACHE_REDIS_URL": REDIS_URL,
+            "CACHE_KEY_PREFIX": prefix,
+            "CACHE_PAGE_SECONDS": 86400,
+        }
+    )
+    with first.app_context():
+        yield first
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_change_in_one_process_invalidates_the_other_at_once(this_process, other_server):
+    meeting = factories.make_event(title="Assemblea dei sindaci", venue=factories.create_venue(), capacity=10)
+    page = f"{other_server}/eventi/{meeting.slug}"
+    feed = f"{other_server}/calendario.ics"
+    status, headers, body = get(page)
+    assert status == 200 and headers["X-Cache"] == "miss" and "<strong>10</strong>" in body
+    feed_tag = get(feed)[1]["ETag"]
+    assert get(page)[1]["X-Cache"] == "hit"
+
+    # What the other process rendered, this one serves from Redis.
+    here = this_process.test_client().get(f"/eventi/{meeting.slug}")
+    assert here.headers["X-Cache"] == "hit" and here.get_data(as_text=True) == body
+
+    factories.register(meeting)  # a seat taken, committed here
+    status, headers, body = get(page)
+    assert headers["X-Cache"] == "miss" and "<strong>9</strong>" in body
+    assert get(feed, feed_tag)[0] == 304  # feeds show no seats
+
+    events.cancel_event(meeting, "Sala non disponibile")
+    status, headers, body = get(page)
+    assert headers["X-Cache"] == "miss" and "Sala non disponibile" in body
+    assert get(feed, feed_tag)[0] == 200

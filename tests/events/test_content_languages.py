@@ -8,7 +8,7 @@ from datetime import date, time
 import flask_babel
 from sqlalchemy import select
 
-from app.events.models import Event, EventType, Material
+from app.events.models import Event, EventSession, EventType, Material, Series
 from app.extensions import db
 from app.i18n import localized
 from tests.factories import csrf_token_from, event_form_data
@@ -177,3 +177,23 @@ def test_the_search_finds_an_event_by_its_french_title_accents_ignored(client, m
     html = client.get("/eventi?q=reunion+a+cotonou").get_data(as_text=True)
     assert "Incontro con ACAL" in html and "Assemblea annuale" not in html
     assert client.get("/api/v1/events?q=title").get_json()["items"] == []  # not the JSON's keys
+
+
+def test_a_series_and_a_lesson_are_translated_from_their_forms(logged_in, make_event):
+    page = logged_in.get("/gestione/serie/nuovo")
+    data = {"csrf_token": csrf_token_from(page), "title": "Ciclo sul Benin", "item_label": "incontro",
+            "title_fr": "Cycle sur le Bénin", "description_fr": "Rencontres avec l'ACAL."}
+    assert logged_in.post("/gestione/serie/nuovo", data=data).status_code == 303
+    series = db.session.scalar(select(Series))
+    assert series.translations == {"fr": {"title": "Cycle sur le Bénin", "description": "Rencontres avec l'ACAL."}}
+
+    event = make_event("Corso", type_slug="corso", day=date(2026, 12, 10), start=time(9), end=time(18))
+    page = logged_in.get(f"/gestione/eventi/{event.id}/programma/nuovo")
+    data = {"csrf_token": csrf_token_from(page), "title": "Lezione 1", "date": "2026-12-10", "start_time": "10:00",
+            "end_time": "12:00", "title_en": "Lesson 1"}
+    assert logged_in.post(f"/gestione/eventi/{event.id}/programma/nuovo", data=data).status_code == 303
+    lesson = db.session.scalar(select(EventSession))
+    assert lesson.translations == {"en": {"title": "Lesson 1"}}
+    assert 'value="Lesson 1"' in logged_in.get(f"/gestione/eventi/{event.id}/programma/{lesson.id}").get_data(
+        as_text=True
+    )

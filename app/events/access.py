@@ -47,6 +47,23 @@ def may(user, event: Event, action: Action) -> bool:
     return event.type_id in types or (event.series_id is not None and event.series_id in series)
 
 
+def may_place(user, type_id: int | None, series_id: int | None) -> bool:
+    """Whether `user` may give an event this type and series: a limited organizer creates and
+    moves events only within their reach, so nothing they make slips out of their sight."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return False
+    limits = _limits(user)
+    if limits is None:
+        return True
+    types, series = limits
+    return type_id in types or (series_id is not None and series_id in series)
+
+
+def placeable(user) -> tuple[frozenset[int], frozenset[int]] | None:
+    """The types and series a limited organizer's events may have (None: any)."""
+    return _limits(user)
+
+
 def visible_events(query: Select, user=None) -> Select:
     """`query` (of events) narrowed to the events `user` (the signed-in one by default) may see."""
     user = current_user if user is None else user

@@ -47,6 +47,15 @@ def _choices(model, label_attr="name", order=None, empty=None):
 def _event_form(form: forms.EventForm) -> forms.EventForm:
     form.type_id.choices = _choices(EventType, "label", EventType.position)
     form.series_id.choices = _choices(Series, "title", empty=_("— nessuna —"))
+    limits = access.placeable(current_user)
+    if limits is not None:
+        # A limited organizer is offered what keeps the event in reach: their types, or any
+        # type within their series.
+        types, series = limits
+        if not series:
+            form.type_id.choices = [c for c in form.type_id.choices if c.value in types]
+        if not types:
+            form.series_id.choices = [c for c in form.series_id.choices if c.value in series]
     form.venue_id.choices = _choices(Venue, "full_address", Venue.name, empty=_("— nessuno —"))
     orgs = _choices(Organization, "display_name", Organization.name)
     form.organizer_ids.choices = orgs
@@ -82,6 +91,14 @@ def _save(form, review, save, message: str):
     return saved
 
 
+def _within_reach(form: forms.EventForm) -> bool:
+    """The event's type and series keep it among the organizer's events; else said on the field."""
+    if access.may_place(current_user, form.type_id.data, form.series_id.data or None):
+        return True
+    form.type_id.errors.append(_("Si possono gestire solo eventi dei tipi o delle serie assegnati al proprio account."))
+    return False
+
+
 def _flash_warnings(warnings: list[str]) -> None:
     for warning in warnings:
         flash(warning, "warning")
@@ -102,7 +119,7 @@ def event_create():
             form.all_day.data = event_type.all_day_by_default
         else:
             form.registration_required.data = True
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _within_reach(form):
         data = form.to_input()
         message = _("Evento creato come bozza. Pubblicalo quando è pronto.")
         saved = _save(form, lambda: services.review_event(data), lambda: services.create_event(data), message)
@@ -136,7 +153,7 @@ def event_edit(event_id: int):
     form = _event_form(forms.EventForm(obj=event))
     if request.method == "GET":
         form.fill_from(event)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _within_reach(form):
         data = form.to_input()
         review = lambda: services.review_event(data, event)  # noqa: E731
         if _save(form, review, lambda: services.update_event(event, data), _("Modifiche salvate.")):

@@ -165,6 +165,7 @@ def _choose_password(purpose: str, token: str, template: str):
             if current_user.is_authenticated:
                 logout_user()
             login_user(user)
+            services.record_login(user)
             flash(_("Password salvata: ora sei nell'area organizzatori."), "success")
             return redirect(url_for("manage.dashboard"), code=303)
     return render_template(template, form=form, user=user), 422 if request.method == "POST" else 200

@@ -4,7 +4,9 @@ chooses a password, is signed in and sees only the courses. Axe on every new pag
 from __future__ import annotations
 
 import re
+import time
 
+import pyotp
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -71,4 +73,48 @@ def test_an_invited_organizer_limited_to_courses_sets_a_password_and_sees_only_c
     page.get_by_role("button", name="Accedi").click()
     expect(page.locator("main")).to_contain_text("Corso sui fondi europei")
     page.get_by_role("link", name="Cambia password").click()
+    assert axe_violations(page) == []
+
+    # The admin finds both in the audit log: the invitation, and the colleague's logins.
+    page.get_by_role("button", name="Esci").click()
+    page.goto(f"{live_server.url}/accedi")
+    page.get_by_label("Email").fill(DEMO_ORGANIZER_EMAIL)
+    page.get_by_label("Password").fill(DEMO_ORGANIZER_PASSWORD)
+    page.get_by_role("button", name="Accedi").click()
+    page.get_by_role("link", name="Registro delle attività").click()
+    assert axe_violations(page) == []
+    log = page.locator("table.audit-log")
+    expect(log.locator("tr", has_text="Account creato")).to_contain_text("carla.verdi@comune.example.it")
+    expect(log.locator("tr", has_text="Accesso").filter(has_text="carla.verdi@comune.example.it").first).to_be_visible()
+    page.get_by_label("Chi ha agito").select_option(label="carla.verdi@comune.example.it")
+    page.get_by_role("button", name="Cerca").click()
+    expect(log.locator("tbody tr").filter(has_text=DEMO_ORGANIZER_EMAIL)).to_have_count(0)
+
+
+def test_an_admin_turns_on_two_factor_login_and_then_needs_the_code(page, live_server):
+    ensure_demo_organizer()
+    page.goto(f"{live_server.url}/accedi")
+    page.get_by_label("Email").fill(DEMO_ORGANIZER_EMAIL)
+    page.get_by_label("Password").fill(DEMO_ORGANIZER_PASSWORD)
+    page.get_by_role("button", name="Accedi").click()
+    page.get_by_role("link", name="Verifica in due passaggi").click()
+    assert axe_violations(page) == []
+    expect(page.get_by_role("img", name="Codice QR da inquadrare con l'app di autenticazione")).to_be_visible()
+    secret = page.locator("[data-secret]").inner_text().replace(" ", "")
+    page.get_by_label("Codice mostrato dall'app").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Attiva").click()
+    expect(page.locator("[data-recovery-codes] li")).to_have_count(10)
+    assert axe_violations(page) == []
+
+    page.get_by_role("button", name="Esci").click()
+    page.goto(f"{live_server.url}/accedi")
+    page.get_by_label("Email").fill(DEMO_ORGANIZER_EMAIL)
+    page.get_by_label("Password").fill(DEMO_ORGANIZER_PASSWORD)
+    page.get_by_role("button", name="Accedi").click()
+    expect(page.get_by_role("heading", name="Verifica in due passaggi")).to_be_visible()
+    assert axe_violations(page) == []
+    # The step after the one used to turn it on: a code is good once.
+    page.get_by_label("Codice").fill(pyotp.TOTP(secret).at(time.time() + 30))
+    page.get_by_role("button", name="Verifica e accedi").click()
+    page.get_by_role("link", name="Persone e privacy").click()
     assert axe_violations(page) == []

@@ -171,6 +171,8 @@ def register_blueprints(app: Flask) -> None:
     from app.manage.routes import bp as manage_bp
     from app.manage.users import bp as manage_users_bp
     from app.outbox.manage import bp as manage_mail_bp
+    from app.participation.manage import bp as manage_participation_bp
+    from app.participation.routes import bp as participation_bp
     from app.registrations.manage import bp as manage_registrations_bp
     from app.registrations.privacy_routes import bp as privacy_bp
     from app.registrations.routes import bp as registrations_bp
@@ -189,6 +191,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(manage_certificates_bp, url_prefix="/gestione")
     app.register_blueprint(manage_feedback_bp, url_prefix="/gestione")
     app.register_blueprint(manage_users_bp, url_prefix="/gestione")
+    app.register_blueprint(manage_participation_bp, url_prefix="/gestione")
+    app.register_blueprint(participation_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(i18n_bp)
     app.register_blueprint(health_bp)

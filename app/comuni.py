@@ -144,6 +144,11 @@ def piedmont_labels() -> tuple[str, ...]:
     return tuple(sorted((c.label for c in piedmont()), key=lambda n: fold(n)))
 
 
+def sort_key(comune: Comune) -> tuple[str, str]:
+    """Comuni in the order Italians look them up: by name, accents ignored."""
+    return (fold(comune.name), comune.sigla)
+
+
 def successor_of(code: str) -> str | None:
     return _tables()[1].get(code)
 

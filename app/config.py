@@ -44,6 +44,8 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Europe/Rome",
         "LANGUAGES": {"it": "Italiano", "en": "English", "fr": "Français"},
         "EVENTS_PER_PAGE": 12,
+        #: The participation figures by comune as open data (/partecipazione, /api/v1/participation).
+        "PUBLIC_PARTICIPATION": env.get("PUBLIC_PARTICIPATION", "true").lower() not in ("0", "false", "no"),
         #: Limits per client address on registration forms (Flask-Limiter syntax). A municipal
         #: office sends everything from one address: a secretary registering a council of 25
         #: within minutes, with a few forms sent back for a missing field, stays under 30 a

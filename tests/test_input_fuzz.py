@@ -136,6 +136,18 @@ def _build_world(make_event, organizer, tmp_path) -> dict[str, object]:
         ),
         registrations.Consent("test", "Acconsento."),
     )
+    # A free-text ente no comune matches: the participation page offers its form to resolve it.
+    registrations.register(
+        event.id,
+        registrations.ParticipantInput(
+            first_name="Rita",
+            last_name="Borgna",
+            email=f"rita.{os.urandom(3).hex()}@ecomuseo.example.it",
+            organization="Ecomuseo dei terrazzamenti",
+            role="altro",
+        ),
+        registrations.Consent("test", "Acconsento."),
+    )
     material = events.add_material_file(
         event, "Programma", FileStorage(io.BytesIO(b"%PDF-1.4 programma"), filename="programma.pdf"), str(tmp_path)
     )

@@ -8,6 +8,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import func, select
 
 from app.auth.models import Role, User
+from app.demo.participation import load_participation
 from app.events import services
 from app.events.models import (
     AttendanceMode,
@@ -541,6 +542,7 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
     with outbox.silenced():
         _demo_registrations(events, today)
         _demo_attendance(events["corso-concluso"])
+        load_participation(events)
     return events
 
 

@@ -199,7 +199,7 @@ def resolve_ente(data: ParticipantInput) -> Ente:
             raise RegistrationError(
                 _l(
                     "Comune «%(typed)s» non trovato: sceglierlo tra i suggerimenti (per esempio «Alba (CN)») "
-                    "o indicare il codice ISTAT di sei cifre.",
+                    "o indicare il codice ISTAT (6 cifre).",
                     typed=typed[:60],
                 ),
                 "comune",

@@ -1,0 +1,459 @@
+"""The counting rules of participation: which comuni took part, how many people, registrations,
+attendances and training hours each, against Piedmont's 1,180 by province and size class.
+
+Only confirmed registrations count (never cancelled, rejected, waitlisted or pending ones); a
+comune counts once however many of its people came; an attendance is one registration with at
+least one recorded presence, its hours those the courses domain records (partial presences in
+minutes). Everything is computed from the events a caller may see, passed in as a query.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Select, func, select
+
+from app import comuni
+from app.comuni import Comune
+from app.courses.models import Attendance, Certificate, Feedback
+from app.courses.services import Slot
+from app.events.models import (
+    Event,
+    EventOrganization,
+    EventSession,
+    EventStatus,
+    EventType,
+    Organization,
+    Series,
+    Speaker,
+)
+from app.events.models import session_speakers as session_speakers_table
+from app.extensions import db
+from app.i18n import lazy_gettext as _l
+from app.registrations.models import Registration, RegistrationStatus
+from app.timeutil import ROME, rome_datetime, utcnow
+
+#: Counts below this are shown as "< 3" in open data, so that nobody can be singled out.
+SMALL_COUNT = 3
+
+
+class ParticipationError(Exception):
+    """A filter that cannot be applied (a period that ends before it starts); for the user."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which events the figures are about; None: any."""
+
+    start: date | None = None
+    end: date | None = None
+    type_id: int | None = None
+    series_id: int | None = None
+    event_id: int | None = None
+
+    def __post_init__(self):
+        if self.start and self.end and self.end < self.start:
+            raise ParticipationError(_l("Il periodo finisce prima di cominciare: correggere le date."))
+
+    @classmethod
+    def year(cls, year: int, **others) -> Filters:
+        return cls(start=date(year, 1, 1), end=date(year, 12, 31), **others)
+
+
+def events_query(filters: Filters, visible=None) -> Select:
+    """The ids of the events the figures are about: `visible` narrows them to a user's events
+    (events.access.visible_events), cancelled events never count."""
+    query = select(Event.id).where(Event.status != EventStatus.CANCELLED)
+    if filters.start:
+        query = query.where(Event.starts_at >= rome_datetime(filters.start, time(0)))
+    if filters.end:
+        query = query.where(Event.starts_at < rome_datetime(filters.end + timedelta(days=1), time(0)))
+    if filters.type_id:
+        query = query.where(Event.type_id == filters.type_id)
+    if filters.series_id:
+        query = query.where(Event.series_id == filters.series_id)
+    if filters.event_id:
+        query = query.where(Event.id == filters.event_id)
+    return visible(query) if visible is not None else query
+
+
+# -- the figures ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ComuneFigures:
+    comune: Comune
+    people: int = 0
+    registrations: int = 0
+    attendances: int = 0
+    minutes: int = 0
+    events: int = 0
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 1)
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """A province or a size class: comuni reached against how many there are."""
+
+    key: str
+    reached: int
+    total: int
+
+    @property
+    def share(self) -> float:
+        return round(100 * self.reached / self.total, 1) if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    month: str  # "2026-03"
+    comuni: int
+    registrations: int
+    attendances: int
+
+
+@dataclass
+class Participation:
+    per_comune: list[ComuneFigures]
+    provinces: list[GroupFigures]
+    sizes: list[GroupFigures]
+    months: list[MonthFigures]
+    people: int = 0
+    registrations: int = 0
+    attendances: int = 0
+    minutes: int = 0
+    #: Confirmed registrations whose ente is not a known comune (other bodies, or not yet resolved).
+    registrations_elsewhere: int = 0
+    reached_codes: set[str] = field(default_factory=set)
+
+    @property
+    def piedmont(self) -> list[ComuneFigures]:
+        return [f for f in self.per_comune if f.comune.in_piedmont]
+
+    @property
+    def outside_piedmont(self) -> list[ComuneFigures]:
+        return [f for f in self.per_comune if not f.comune.in_piedmont]
+
+    @property
+    def reached(self) -> int:
+        return len(self.piedmont)
+
+    @property
+    def total(self) -> int:
+        return len(comuni.piedmont())
+
+    @property
+    def share(self) -> float:
+        return round(100 * self.reached / self.total, 1)
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 1)
+
+    def most_active(self, how_many: int = 10) -> list[ComuneFigures]:
+        return sorted(
+            self.per_comune, key=lambda f: (-f.attendances, -f.registrations, -f.people, comuni.sort_key(f.comune))
+        )[:how_many]
+
+    def never_reached(self, province: str | None = None, size: str | None = None) -> list[Comune]:
+        return [
+            c
+            for c in comuni.piedmont()
+            if c.code not in self.reached_codes
+            and (province is None or c.sigla == province)
+            and (size is None or c.size_class == size)
+        ]
+
+    def figures_of(self, code: str) -> ComuneFigures | None:
+        return next((f for f in self.per_comune if f.comune.code == code), None)
+
+
+def _month(moment: datetime) -> str:
+    return moment.astimezone(ROME).strftime("%Y-%m")
+
+
+def _attended_minutes(registration_ids: list[int]) -> dict[int, int]:
+    """Minutes each registration was present, as the courses domain counts them: a partial
+    presence its minutes, a whole one the lesson's (or the event's, when it has no lessons)."""
+    if not registration_ids:
+        return {}
+    rows = db.session.execute(
+        select(Attendance.registration_id, Attendance.minutes, EventSession, Event)
+        .join(Registration, Registration.id == Attendance.registration_id)
+        .join(Event, Event.id == Registration.event_id)
+        .outerjoin(EventSession, EventSession.id == Attendance.session_id)
+        .where(Attendance.registration_id.in_(registration_ids))
+    ).all()
+    minutes: dict[int, int] = defaultdict(int)
+    for registration_id, partial, session, event in rows:
+        minutes[registration_id] += partial if partial is not None else Slot(event, session).minutes
+    return minutes
+
+
+def participation(filters: Filters, visible=None) -> Participation:
+    """The figures for the events `filters` and `visible` select."""
+    events = events_query(filters, visible)
+    rows = db.session.execute(
+        select(Registration.id, Registration.email, Registration.comune_istat, Registration.event_id, Event.starts_at)
+        .join(Event, Event.id == Registration.event_id)
+        .where(Registration.event_id.in_(events), Registration.status == RegistrationStatus.CONFIRMED)
+    ).all()
+    minutes = _attended_minutes([row.id for row in rows])
+    figures: dict[str, ComuneFigures] = {}
+    people: dict[str, set[str]] = defaultdict(set)
+    events_of: dict[str, set[int]] = defaultdict(set)
+    months: dict[str, dict] = defaultdict(lambda: {"comuni": set(), "registrations": 0, "attendances": 0})
+    everyone: set[str] = set()
+    result = Participation([], [], [], [])
+    for row in rows:
+        comune = comuni.by_code(row.comune_istat)
+        result.registrations += 1
+        everyone.add(row.email.lower())
+        attended = row.id in minutes
+        result.attendances += attended
+        result.minutes += minutes.get(row.id, 0)
+        if comune is None:
+            result.registrations_elsewhere += 1
+            continue
+        item = figures.setdefault(comune.code, ComuneFigures(comune))
+        item.registrations += 1
+        item.attendances += attended
+        item.minutes += minutes.get(row.id, 0)
+        people[comune.code].add(row.email.lower())
+        events_of[comune.code].add(row.event_id)
+        month = months[_month(row.starts_at)]
+        month["comuni"].add(comune.code)
+        month["registrations"] += 1
+        month["attendances"] += attended
+    for code, item in figures.items():
+        item.people = len(people[code])
+        item.events = len(events_of[code])
+    result.people = len(everyone)
+    result.per_comune = sorted(figures.values(), key=lambda f: comuni.sort_key(f.comune))
+    result.reached_codes = {f.comune.code for f in result.piedmont}
+    result.provinces = _groups(result.reached_codes, lambda c: c.sigla, list(comuni.PROVINCES))
+    result.sizes = _groups(result.reached_codes, lambda c: c.size_class, [s.key for s in comuni.SIZE_CLASSES])
+    result.months = [
+        MonthFigures(month, len(m["comuni"]), m["registrations"], m["attendances"])
+        for month, m in sorted(months.items())
+    ]
+    return result
+
+
+def _groups(reached: set[str], key, keys: list[str]) -> list[GroupFigures]:
+    totals: dict[str, int] = defaultdict(int)
+    hits: dict[str, int] = defaultdict(int)
+    for comune in comuni.piedmont():
+        totals[key(comune)] += 1
+        hits[key(comune)] += comune.code in reached
+    return [GroupFigures(k, hits[k], totals[k]) for k in keys]
+
+
+# -- one comune -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComuneEvent:
+    event: Event
+    registrations: list[Registration]
+    minutes: int
+
+
+@dataclass
+class ComuneHistory:
+    comune: Comune
+    events: list[ComuneEvent]
+    #: {year: minutes} of training attended.
+    minutes_by_year: dict[int, int]
+
+    @property
+    def hours_by_year(self) -> list[tuple[int, float]]:
+        return [(year, round(m / 60, 1)) for year, m in sorted(self.minutes_by_year.items())]
+
+
+def comune_history(code: str, visible=None) -> ComuneHistory | None:
+    """What one comune's people took part in, among the events `visible` selects."""
+    comune = comuni.by_code(code)
+    if comune is None:
+        return None
+    events = events_query(Filters(), visible)
+    registrations = db.session.scalars(
+        select(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            Registration.comune_istat == comune.code,
+            Registration.status == RegistrationStatus.CONFIRMED,
+            Registration.event_id.in_(events),
+        )
+        .order_by(Event.starts_at.desc(), Registration.last_name, Registration.first_name)
+    ).all()
+    minutes = _attended_minutes([r.id for r in registrations])
+    by_event: dict[int, list[Registration]] = {}
+    for registration in registrations:
+        by_event.setdefault(registration.event_id, []).append(registration)
+    items, by_year = [], defaultdict(int)
+    for people in by_event.values():
+        event = people[0].event
+        spent = sum(minutes.get(r.id, 0) for r in people)
+        items.append(ComuneEvent(event, people, spent))
+        by_year[event.starts_at.astimezone(ROME).year] += spent
+    return ComuneHistory(comune, items, dict(by_year))
+
+
+# -- the comuni still to resolve --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """Registrations whose ente is free text nobody has told apart yet, grouped by that text."""
+
+    organization: str
+    count: int
+    suggestion: Comune | None
+
+
+def unresolved(visible=None, limit: int = 200) -> list[Unresolved]:
+    events = events_query(Filters(), visible)
+    rows = db.session.execute(
+        select(Registration.organization, func.count())
+        .where(Registration.ente_tipo.is_(None), Registration.event_id.in_(events))
+        .group_by(Registration.organization)
+        .order_by(func.count().desc(), Registration.organization)
+        .limit(limit)
+    ).all()
+    return [Unresolved(text, count, comuni.match_free_text(text)) for text, count in rows]
+
+
+def unresolved_registrations(organization: str, visible=None) -> list[Registration]:
+    events = events_query(Filters(), visible)
+    return list(
+        db.session.scalars(
+            select(Registration).where(
+                Registration.ente_tipo.is_(None),
+                Registration.organization == organization,
+                Registration.event_id.in_(events),
+            )
+        )
+    )
+
+
+# -- open data --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenDataRow:
+    year: int
+    comune: Comune
+    events: int
+
+    @property
+    def shown(self) -> str:
+        """The count as published: below SMALL_COUNT only "< 3"."""
+        return str(self.events) if self.events >= SMALL_COUNT else f"< {SMALL_COUNT}"
+
+
+def open_data(year: int | None = None, now: datetime | None = None) -> list[OpenDataRow]:
+    """Per comune and year, the published events its representatives attended (a confirmed
+    registration to an event that has taken place): aggregates only, never a name."""
+    query = (
+        select(Registration.comune_istat, Event.id, Event.starts_at)
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            Registration.status == RegistrationStatus.CONFIRMED,
+            Registration.comune_istat.is_not(None),
+            Event.status == EventStatus.PUBLISHED,
+            Event.starts_at <= (now or utcnow()),
+        )
+    )
+    if year is not None:
+        query = query.where(
+            Event.starts_at >= rome_datetime(date(year, 1, 1), time(0)),
+            Event.starts_at < rome_datetime(date(year + 1, 1, 1), time(0)),
+        )
+    seen: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for code, event_id, starts_at in db.session.execute(query):
+        comune = comuni.by_code(code)
+        if comune is not None:
+            seen[(starts_at.astimezone(ROME).year, comune.code)].add(event_id)
+    rows = [OpenDataRow(year, comuni.by_code(code), len(ids)) for (year, code), ids in seen.items()]
+    return sorted(rows, key=lambda r: (-r.year, comuni.sort_key(r.comune)))
+
+
+# -- the annual report ------------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    year: int
+    events: int
+    by_type: list[tuple[str, int]]
+    by_series: list[tuple[str, int]]
+    participation: Participation
+    partners: list[str]
+    speakers: list[str]
+    certificates: int
+    feedback_average: float | None
+    feedback_count: int
+
+    @property
+    def small_reached(self) -> GroupFigures:
+        return next(g for g in self.participation.sizes if g.key == comuni.SMALL)
+
+    @property
+    def empty(self) -> bool:
+        return self.events == 0
+
+
+def report(year: int, visible=None) -> Report:
+    filters = Filters.year(year)
+    events = events_query(filters, visible)
+    by_type = db.session.execute(
+        select(EventType.label, func.count(Event.id))
+        .join(Event, Event.type_id == EventType.id)
+        .where(Event.id.in_(events))
+        .group_by(EventType.label, EventType.position)
+        .order_by(EventType.position, EventType.label)
+    ).all()
+    by_series = db.session.execute(
+        select(Series.title, func.count(Event.id))
+        .join(Event, Event.series_id == Series.id)
+        .where(Event.id.in_(events))
+        .group_by(Series.title)
+        .order_by(Series.title)
+    ).all()
+    partners = db.session.scalars(
+        select(EventOrganization.organization_id).where(EventOrganization.event_id.in_(events)).distinct()
+    ).all()
+    partner_names = sorted(
+        db.session.scalars(select(Organization.name).where(Organization.id.in_(partners))).all(), key=str.casefold
+    )
+    speakers = db.session.scalars(
+        select(Speaker.name)
+        .join(session_speakers_table, session_speakers_table.c.speaker_id == Speaker.id)
+        .join(EventSession, EventSession.id == session_speakers_table.c.session_id)
+        .where(EventSession.event_id.in_(events))
+        .distinct()
+    ).all()
+    certificates = db.session.scalar(
+        select(func.count(Certificate.id)).where(Certificate.event_id.in_(events), Certificate.revoked_at.is_(None))
+    )
+    average, count = db.session.execute(
+        select(func.avg(Feedback.rating), func.count(Feedback.id)).where(Feedback.event_id.in_(events))
+    ).one()
+    return Report(
+        year=year,
+        events=sum(n for _label, n in by_type),
+        by_type=[(label, n) for label, n in by_type],
+        by_series=[(title, n) for title, n in by_series],
+        participation=participation(filters, visible),
+        partners=partner_names,
+        speakers=sorted(speakers, key=str.casefold),
+        certificates=certificates or 0,
+        feedback_average=round(float(average), 1) if average is not None else None,
+        feedback_count=count or 0,
+    )

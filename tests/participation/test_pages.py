@@ -1,0 +1,183 @@
+"""The organizers' participation pages: each filter, the per-comune page, the exports, the
+free-text entes resolved in a click, the annual report and its PDF; and what a limited
+organizer may see."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from app.auth.models import Role, UserEventType
+from app.auth.services import create_user
+from app.events.models import EventType
+from app.extensions import db
+from app.registrations.models import Registration
+from app.timeutil import today_rome
+from tests.factories import attend, csrf_token_from, enrol, log_in
+from tests.participation.conftest import from_comune
+
+
+@pytest.fixture
+def world(past_meeting, past_course):
+    alba = from_comune(past_meeting, "Alba (CN)", first_name="Paolo", last_name="Cavallo")
+    attend(past_meeting, alba, [0])
+    ostana = from_comune(past_course, "Ostana (CN)", first_name="Anna", last_name="Chiabrando")
+    attend(past_course, ostana, [0, 1])
+    return past_meeting, past_course
+
+
+def _reached(page: str) -> str:
+    return page.split('data-count="reached">')[1].split("<")[0].strip()
+
+
+def test_the_dashboard_needs_an_organizer(client):
+    assert client.get("/gestione/partecipazione").status_code == 302
+
+
+def test_the_dashboard_shows_the_comuni_reached_by_province_and_size(logged_in, world):
+    page = logged_in.get("/gestione/partecipazione").get_data(as_text=True)
+    assert _reached(page) == "2 / 1.180"
+    assert "Alba" in page and "Ostana" in page
+    assert 'data-table="province"' in page and 'data-table="classi"' in page and 'data-table="mesi"' in page
+    assert "ISTAT" in page
+
+
+@pytest.mark.parametrize(
+    ("query", "reached"),
+    [
+        ("evento={course}", "1 / 1.180"),
+        ("tipo={meeting_type}", "1 / 1.180"),
+        ("dal={twentyfive_days_ago}", "1 / 1.180"),
+        ("al={hundred_days_ago}", "0 / 1.180"),
+        ("evento=999999", "0 / 1.180"),
+        ("dal=non-una-data&tipo=abc&evento=-1", "2 / 1.180"),
+    ],
+)
+def test_each_filter_narrows_the_events(logged_in, world, query, reached):
+    meeting, course = world
+    values = {
+        "course": course.id,
+        "meeting_type": meeting.type_id,
+        "twentyfive_days_ago": (today_rome() - timedelta(days=25)).isoformat(),
+        "hundred_days_ago": (today_rome() - timedelta(days=100)).isoformat(),
+    }
+    response = logged_in.get("/gestione/partecipazione?" + query.format(**values))
+    assert response.status_code == 200
+    assert _reached(response.get_data(as_text=True)) == reached
+
+
+def test_a_period_ending_before_it_starts_says_so(logged_in, world):
+    today = today_rome()
+    response = logged_in.get(f"/gestione/partecipazione?dal={today}&al={today - timedelta(days=3)}")
+    assert response.status_code == 200
+    assert "Il periodo finisce prima di cominciare" in response.get_data(as_text=True)
+
+
+def test_the_never_reached_list_filters_by_province_and_size_and_exports(logged_in, world):
+    response = logged_in.get("/gestione/partecipazione/mai-raggiunti.csv?provincia=CN&classe=lt1000")
+    assert response.status_code == 200
+    body = response.get_data()
+    assert body.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    names = {row[1] for row in rows[1:]}
+    assert "Acceglio" in names and "Ostana" not in names and "Alba" not in names
+    assert {row[2] for row in rows[1:]} == {"CN"}
+
+
+def test_every_table_exports_as_csv_and_xlsx(logged_in, world):
+    for name in ("comuni", "province", "classi", "mesi", "piu-attivi", "mai-raggiunti"):
+        csv_body = logged_in.get(f"/gestione/partecipazione/{name}.csv").get_data()
+        assert csv_body.startswith("\ufeff".encode()) and b";" in csv_body.splitlines()[0]
+        xlsx = logged_in.get(f"/gestione/partecipazione/{name}.xlsx")
+        sheet = load_workbook(io.BytesIO(xlsx.get_data())).active
+        assert sheet.max_row >= 2, name
+    rows = list(
+        csv.reader(
+            io.StringIO(logged_in.get("/gestione/partecipazione/comuni.csv").get_data().decode("utf-8-sig")),
+            delimiter=";",
+        )
+    )
+    ostana = next(row for row in rows if row[1] == "Ostana")
+    assert ostana[-2] == "6,0"  # hours with a decimal comma, two lessons of three hours
+
+
+def test_the_comune_page_lists_events_and_people(logged_in, world):
+    page = logged_in.get("/gestione/partecipazione/comuni/004003")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Assemblea dei soci" in text and "Paolo Cavallo" in text
+    assert page.headers["Cache-Control"] == "no-store"
+    assert logged_in.get("/gestione/partecipazione/comuni/999999").status_code == 404
+    assert logged_in.get("/gestione/partecipazione/comuni/005079").headers["Location"].endswith("/comuni/005122")
+
+
+def test_free_text_entes_are_resolved_for_every_registration_that_wrote_them(logged_in, past_meeting):
+    for _ in range(2):
+        enrol(past_meeting, organization="Comune di S. Ambrogio")
+    page = logged_in.get("/gestione/partecipazione/da-abbinare")
+    assert "Comune di S. Ambrogio" in page.get_data(as_text=True)
+    response = logged_in.post(
+        "/gestione/partecipazione/da-abbinare",
+        data={
+            "csrf_token": csrf_token_from(page),
+            "testo": "Comune di S. Ambrogio",
+            "ente_tipo": "comune",
+            "comune": "Sant'Ambrogio di Torino (TO)",
+        },
+    )
+    assert response.status_code == 303
+    codes = set(db.session.scalars(select(Registration.comune_istat)))
+    assert codes == {"001255"}
+    after = logged_in.get("/gestione/partecipazione/da-abbinare").get_data(as_text=True)
+    assert "2 iscrizioni abbinate" in after and "data-unresolved" not in after
+
+
+def test_resolving_with_an_unknown_comune_says_so_and_changes_nothing(logged_in, past_meeting):
+    enrol(past_meeting, organization="Comune di S. Ambrogio")
+    page = logged_in.get("/gestione/partecipazione/da-abbinare")
+    response = logged_in.post(
+        "/gestione/partecipazione/da-abbinare",
+        data={
+            "csrf_token": csrf_token_from(page),
+            "testo": "Comune di S. Ambrogio",
+            "ente_tipo": "comune",
+            "comune": "Nessuno",
+        },
+        follow_redirects=True,
+    )
+    assert "non trovato" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Registration.ente_tipo)) is None
+
+
+def test_the_annual_report_and_its_pdf(logged_in, world):
+    year = world[0].starts_at.year
+    page = logged_in.get(f"/gestione/rapporto/{year}").get_data(as_text=True)
+    assert "Rapporto di attività" in page and "Per classe di popolazione" in page
+    assert "Ostana (CN)" in page  # the small comuni reached, named
+    pdf = logged_in.get(f"/gestione/rapporto/{year}.pdf")
+    assert pdf.status_code == 200 and pdf.get_data().startswith(b"%PDF")
+
+
+def test_a_year_without_events_is_an_empty_report_and_a_silly_year_none(logged_in, world):
+    assert "Nessun evento nel 2001" in logged_in.get("/gestione/rapporto/2001").get_data(as_text=True)
+    assert logged_in.get("/gestione/rapporto/99999").status_code == 404
+
+
+def test_a_limited_organizer_sees_only_the_figures_of_their_events(app, client, world):
+    user = create_user("corsi@anci.example", "tramonto-ciliegia-ponte", role=Role.ORGANIZER)
+    course_type = db.session.scalar(select(EventType.id).where(EventType.slug == "corso"))
+    db.session.add(UserEventType(user_id=user.id, type_id=course_type))
+    db.session.commit()
+    assert log_in(client, "corsi@anci.example", "tramonto-ciliegia-ponte").status_code == 303
+    page = client.get("/gestione/partecipazione").get_data(as_text=True)
+    assert _reached(page) == "1 / 1.180"
+    assert "Ostana" in page and "Assemblea dei soci" not in page
+    comune = client.get("/gestione/partecipazione/comuni/004003").get_data(as_text=True)
+    assert "Paolo Cavallo" not in comune
+    meeting = world[0]
+    assert _reached(client.get(f"/gestione/partecipazione?evento={meeting.id}").get_data(as_text=True)) == "0 / 1.180"

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import Select, exists, func, inspect, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app import search
 from app.events import signals
@@ -125,8 +125,9 @@ def public_events_query(filters: EventFilters | None = None, *, when: str = "upc
             )
         )
     order = Event.starts_at.desc() if when == "past" else Event.starts_at.asc()
-    # Lists show series labels, and the archive shows materials: load them in bulk, not per row.
-    query = query.order_by(order, Event.id).options(selectinload(Event.series))
+    # Lists show series labels (joined: one row each, and no second query whether or not a
+    # series is there), and the archive shows materials: loaded in bulk, never per row.
+    query = query.order_by(order, Event.id).options(joinedload(Event.series))
     if when == "past":
         query = query.options(selectinload(Event.materials))
     return query
@@ -186,14 +187,25 @@ def event_types() -> list[EventType]:
 
 def upcoming_by_type(limit_per_type: int = 3) -> list[tuple[EventType, list[Event]]]:
     """For the home page: the next few events of each type that will take place (a cancelled one
-    stays in the lists with its reason, but must not push an open event off the home page)."""
-    grouped = []
-    for event_type in event_types():
-        query = public_events_query(EventFilters(type=event_type.slug)).where(Event.status != EventStatus.CANCELLED)
-        events = db.session.scalars(query.limit(limit_per_type)).all()
-        if events:
-            grouped.append((event_type, list(events)))
-    return grouped
+    stays in the lists with its reason, but must not push an open event off the home page).
+    One query for every type (ranked within each), not one per type."""
+    rank = func.row_number().over(partition_by=Event.type_id, order_by=(Event.starts_at, Event.id))
+    ranked = (
+        select(Event.id.label("id"), rank.label("rank"))
+        .where(Event.status.in_(PUBLIC_STATUSES), Event.status != EventStatus.CANCELLED, Event.ends_at > utcnow())
+        .subquery()
+    )
+    events = db.session.scalars(
+        select(Event)
+        .join(ranked, ranked.c.id == Event.id)
+        .where(ranked.c.rank <= limit_per_type)
+        .order_by(Event.starts_at, Event.id)
+        .options(joinedload(Event.series))
+    ).all()
+    by_type: dict[int, list[Event]] = {}
+    for event in events:
+        by_type.setdefault(event.type_id, []).append(event)
+    return [(event_type, by_type[event_type.id]) for event_type in event_types() if event_type.id in by_type]
 
 
 def comuni_with_events() -> list[str]:

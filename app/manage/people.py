@@ -17,6 +17,7 @@ from app.events.models import Event
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.i18n import gettext as _
+from app.i18n import ngettext
 from app.inputs import text_arg
 from app.registrations import privacy
 from app.registrations.models import Registration
@@ -134,5 +135,8 @@ def erase_person():
     # The entry names the registrations by number only: the log must not keep what was erased.
     audit.record("privacy.cancellazione", target=f"{erased} iscrizioni", detail=", ".join(map(str, ids)))
     db.session.commit()
-    flash(_("Dati personali cancellati da %(num)d iscrizioni.", num=erased), "success")
+    flash(
+        ngettext("Dati personali cancellati da %(num)d iscrizione.", "Dati personali cancellati da %(num)d iscrizioni.", erased),
+        "success",
+    )
     return redirect(url_for(".people"), code=303)

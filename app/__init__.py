@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_extensions(app)
     register_domains()
     register_blueprints(app)
+    register_database_retry(app)
     register_template_helpers(app)
     register_page_cache(app)
     register_errorhandlers(app)
@@ -196,6 +197,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(i18n_bp)
     app.register_blueprint(health_bp)
+
+
+def register_database_retry(app: Flask) -> None:
+    """After the blueprints: every view runs once more when the database dropped the connection
+    before anything was written (app/transaction.py)."""
+    from app.transaction import retry_once
+
+    for endpoint, view in app.view_functions.items():
+        app.view_functions[endpoint] = retry_once(view)
 
 
 def register_template_helpers(app: Flask) -> None:

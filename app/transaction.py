@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+from flask import g, has_request_context
+from sqlalchemy import event
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 
@@ -19,3 +26,38 @@ def committed() -> Iterator[None]:
     except BaseException:
         db.session.rollback()
         raise
+
+
+#: A restart of PostgreSQL refuses connections for a moment; wait this long before the one retry.
+RETRY_PAUSE_SECONDS = 0.5
+
+
+@event.listens_for(Session, "before_commit")
+def _note_commit(session) -> None:
+    """From the first COMMIT a request sends, a lost connection may have lost it after it was
+    written: such a request is never run again."""
+    if has_request_context():
+        g.database_commit_sent = True
+
+
+def retry_once(view):
+    """The view run once more when the database dropped or refused the connection before the
+    request sent any COMMIT: the transaction died with the connection, so nothing was written,
+    and a second run on a fresh connection (pool_pre_ping tests it) usually gets through a
+    restart. A second failure reaches the 503 handler (app/errors.py)."""
+
+    @functools.wraps(view)
+    def run(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except (OperationalError, InterfaceError):
+            if g.get("database_commit_sent"):
+                raise
+            try:
+                db.session.rollback()
+            except SQLAlchemyError:
+                db.session.close()
+            time.sleep(RETRY_PAUSE_SECONDS)
+            return view(*args, **kwargs)
+
+    return run

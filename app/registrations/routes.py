@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
 from app import comuni
 from app.comuni import piedmont_labels
-from app.errors import MESSAGES
+from app.errors import MESSAGES, database_unavailable, forget_failed_transaction, unavailable
 from app.events.services import get_public_event, load_programme
 from app.extensions import limiter
 from app.forms import ConfirmForm
@@ -259,48 +260,77 @@ def privacy():
     return render_template("registrations/privacy.html")
 
 
-@bp.errorhandler(429)
-def too_many_requests(error):
-    """A municipal office sends all its staff's registrations from one address: past the limit
-    the form comes back with what was typed, ready to send again, instead of an error page.
-    (An error handler must not abort: what is not found gets the plain 429 page.)"""
-
-    def generic():
-        return render_template("errors/error.html", code=429, message=MESSAGES[429]), 429
-
+def _form_again(message: str):
+    """The registration or edit form bound to what was posted, not validated (it is to be sent
+    again), under the message; None when the request was no such form or its page is gone."""
     if request.method != "POST":
-        return generic()
-    message = _(
-        "Sono arrivate molte richieste da questa rete in poco tempo: questa non è ancora stata registrata. "
-        "I dati inseriti sono conservati qui sotto; attendere un minuto e inviare di nuovo il modulo."
-    )
-    # The forms are bound to what was posted, not validated: it is sent again in a minute.
+        return None
     if request.endpoint == "registrations.register":
         event = get_public_event(request.view_args["slug"])
         if event is None:
-            return generic()
+            return None
         form = participant_form_class(services.questions_for(event.id), with_consent=True)()
         flash(message, "warning")
-        page = render_template(
+        return render_template(
             "registrations/register.html",
             event=event,
             form=form,
             refusal=services.registration_refusal(event),
             comuni=piedmont_labels(),
         )
-        return page, 429
     if request.endpoint == "registrations.edit":
         registration = services.get_by_token(request.view_args["token"])
         if registration is None or not registration.is_active:
-            return generic()
+            return None
         form = participant_form_class(services.questions_for(registration.event_id), with_consent=False)()
         flash(message, "warning")
-        page = render_template(
-            "registrations/edit.html",
-            registration=registration,
-            event=registration.event,
-            form=form,
-            comuni=piedmont_labels(),
+        return private(
+            render_template(
+                "registrations/edit.html",
+                registration=registration,
+                event=registration.event,
+                form=form,
+                comuni=piedmont_labels(),
+            )
         )
-        return private((page, 429))
-    return generic()
+    return None
+
+
+@bp.errorhandler(429)
+def too_many_requests(error):
+    """A municipal office sends all its staff's registrations from one address: past the limit
+    the form comes back with what was typed, ready to send again, instead of an error page.
+    (An error handler must not abort: what is not found gets the plain 429 page.)"""
+    message = _(
+        "Sono arrivate molte richieste da questa rete in poco tempo: questa non è ancora stata registrata. "
+        "I dati inseriti sono conservati qui sotto; attendere un minuto e inviare di nuovo il modulo."
+    )
+    page = _form_again(message)
+    if page is None:
+        return render_template("errors/error.html", code=429, message=MESSAGES[429]), 429
+    return page, 429
+
+
+@bp.errorhandler(OperationalError)
+@bp.errorhandler(InterfaceError)
+def database_unavailable_form(error):
+    """PostgreSQL restarting in the middle of sign-ups: the form comes back with what was typed
+    and a 503 asking to send it again in a few seconds. Whether a COMMIT cut off halfway was
+    saved cannot be known, but sending the form again never registers anyone twice."""
+    current_app.logger.warning("Database unavailable for %s %s: %s", request.method, request.path, error.orig)
+    forget_failed_transaction()
+    message = _(
+        "Per un problema momentaneo del servizio la richiesta potrebbe non essere stata registrata. "
+        "I dati inseriti sono conservati qui sotto: si prega di inviare di nuovo il modulo tra qualche secondo "
+        "(inviarlo due volte non crea doppioni)."
+    )
+    try:
+        page = _form_again(message)
+    except SQLAlchemyError:
+        # The page could not be drawn: its message must not appear on the next one.
+        session.pop("_flashes", None)
+        forget_failed_transaction()
+        page = None
+    if page is None:
+        return database_unavailable()
+    return unavailable(page)

@@ -15,7 +15,8 @@ class ResolveForm(BaseForm):
     testo = HiddenField(validators=[DataRequired(), Length(max=200)])
     ente_tipo = SelectField(
         _l("Tipo di ente"),
-        choices=[SelectChoice(k.value, label) for k, label in ENTE_LABELS.items()],
+        choices=[SelectChoice("", _l("— selezionare —"))]
+        + [SelectChoice(k.value, label) for k, label in ENTE_LABELS.items()],
         validate_choice=False,  # the registrations' service says which kinds exist
     )
     comune = StringField(_l("Comune"), validators=[Optional(), Length(max=120)])

@@ -125,6 +125,9 @@ def unresolved():
         if not people:
             flash(_("Nulla da abbinare con questo testo: forse è già stato risolto."), "info")
             return redirect(url_for(".unresolved"), code=303)
+        if not form.ente_tipo.data:
+            flash(_("«%(text)s»: scegliere il tipo di ente.", text=organization), "warning")
+            return redirect(url_for(".unresolved"), code=303)
         try:
             ente = registrations.resolve_ente(
                 registrations.ParticipantInput(

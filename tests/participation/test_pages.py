@@ -181,3 +181,21 @@ def test_a_limited_organizer_sees_only_the_figures_of_their_events(app, client, 
     assert "Paolo Cavallo" not in comune
     meeting = world[0]
     assert _reached(client.get(f"/gestione/partecipazione?evento={meeting.id}").get_data(as_text=True)) == "0 / 1.180"
+
+
+def test_resolving_without_a_kind_asks_for_one(logged_in, past_meeting):
+    enrol(past_meeting, organization="Ecomuseo dei terrazzamenti")
+    page = logged_in.get("/gestione/partecipazione/da-abbinare")
+    response = logged_in.post(
+        "/gestione/partecipazione/da-abbinare",
+        data={"csrf_token": csrf_token_from(page), "testo": "Ecomuseo dei terrazzamenti", "ente_tipo": ""},
+        follow_redirects=True,
+    )
+    assert "scegliere il tipo di ente" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Registration.ente_tipo)) is None
+    response = logged_in.post(
+        "/gestione/partecipazione/da-abbinare",
+        data={"csrf_token": csrf_token_from(page), "testo": "Ecomuseo dei terrazzamenti", "ente_tipo": "associazione"},
+    )
+    assert response.status_code == 303
+    assert db.session.scalar(select(Registration.ente_tipo)) == "associazione"

@@ -101,7 +101,7 @@ def register_extensions(app: Flask) -> None:
     )
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = i18n.lazy_gettext("Accedi per continuare.")
+    login_manager.login_message = i18n.lazy_gettext("Acceda per continuare.")
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
@@ -169,6 +169,8 @@ def register_blueprints(app: Flask) -> None:
     from app.events.routes import bp as events_bp
     from app.health import bp as health_bp
     from app.i18n import bp as i18n_bp
+    from app.manage.audit import bp as manage_audit_bp
+    from app.manage.people import bp as manage_people_bp
     from app.manage.routes import bp as manage_bp
     from app.manage.users import bp as manage_users_bp
     from app.outbox.manage import bp as manage_mail_bp
@@ -192,6 +194,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(manage_certificates_bp, url_prefix="/gestione")
     app.register_blueprint(manage_feedback_bp, url_prefix="/gestione")
     app.register_blueprint(manage_users_bp, url_prefix="/gestione")
+    app.register_blueprint(manage_audit_bp, url_prefix="/gestione")
+    app.register_blueprint(manage_people_bp, url_prefix="/gestione")
     app.register_blueprint(manage_participation_bp, url_prefix="/gestione")
     app.register_blueprint(participation_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

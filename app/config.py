@@ -99,6 +99,10 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         #: is told by email. Short, so someone else's attempts cannot keep the owner out.
         "LOGIN_LOCKOUT_FAILURES": int(env.get("LOGIN_LOCKOUT_FAILURES", "5")),
         "LOGIN_LOCKOUT_MINUTES": int(env.get("LOGIN_LOCKOUT_MINUTES", "15")),
+        #: Admins must turn on two-factor login (an authenticator app) before their pages open.
+        "REQUIRE_2FA_FOR_ADMINS": env.get("REQUIRE_2FA_FOR_ADMINS", "").lower() in ("1", "true", "yes"),
+        #: The name the authenticator app shows next to the account.
+        "TOTP_ISSUER": env.get("TOTP_ISSUER", "Incontri ANCI Piemonte"),
         #: Public pages, API answers and feeds are cached by data version (app/dataversion.py):
         #: in each process by default, in Redis when CACHE_REDIS_URL is set (shared by all
         #: servers, and the data version is read from there too).

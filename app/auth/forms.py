@@ -8,19 +8,19 @@ from app.i18n import lazy_gettext as _l
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(_l("Inserisci l'email.")), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Inserisci la password.")), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Inserisca l'email.")), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Inserisca la password.")), Length(max=200)])
     remember = BooleanField(_l("Ricordami su questo dispositivo"))
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(_l("Inserisci l'email.")), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Inserisca l'email.")), Length(max=254)])
 
 
 class NewPasswordForm(FlaskForm):
     password = PasswordField(
         _l("Nuova password"),
-        validators=[DataRequired(_l("Inserisci la password.")), Length(max=200)],
+        validators=[DataRequired(_l("Inserisca la password.")), Length(max=200)],
         description=_l("Almeno 10 caratteri; meglio alcune parole non collegate tra loro."),
     )
     confirm = PasswordField(
@@ -34,7 +34,7 @@ class NewPasswordForm(FlaskForm):
 
 class ChangePasswordForm(NewPasswordForm):
     current = PasswordField(
-        _l("Password attuale"), validators=[DataRequired(_l("Inserisci la password attuale.")), Length(max=200)]
+        _l("Password attuale"), validators=[DataRequired(_l("Inserisca la password attuale.")), Length(max=200)]
     )
 
 

@@ -132,7 +132,7 @@ def logout():
     services.record_logout(current_user._get_current_object())
     services.end_sessions(current_user._get_current_object())
     logout_user()
-    flash(_("Sei uscito dall'area riservata."), "success")
+    flash(_("Uscita dall'area riservata completata."), "success")
     return redirect(url_for("events.home"), code=303)
 
 
@@ -166,7 +166,7 @@ def _choose_password(purpose: str, token: str, template: str):
                 logout_user()
             login_user(user)
             services.record_login(user)
-            flash(_("Password salvata: ora sei nell'area organizzatori."), "success")
+            flash(_("Password salvata: l'area organizzatori è aperta."), "success")
             return redirect(url_for("manage.dashboard"), code=303)
     return render_template(template, form=form, user=user), 422 if request.method == "POST" else 200
 

@@ -59,7 +59,7 @@ class _WithinYears:
         super().process_formdata(valuelist)
         if self.data is not None and not FIRST_YEAR <= self.data.year <= LAST_YEAR:
             self.data = None
-            raise ValueError(_l("Inserisci una data tra il %(first)s e il %(last)s.", first=FIRST_YEAR, last=LAST_YEAR))
+            raise ValueError(_l("Inserisca una data tra il %(first)s e il %(last)s.", first=FIRST_YEAR, last=LAST_YEAR))
 
 
 class DayField(_WithinYears, DateField):
@@ -89,7 +89,7 @@ def _url_validators():
     return [
         Optional(),
         Length(max=500),
-        URL(require_tld=True, message=_l("Inserisci un indirizzo web completo (https://…).")),
+        URL(require_tld=True, message=_l("Inserisca un indirizzo web completo (https://…).")),
     ]
 
 
@@ -140,7 +140,7 @@ def valid_reminder_offsets(form, field):
         parse_offsets(field.data)
     except ValueError as error:
         raise ValidationError(
-            _l("Scrivi i promemoria come «7g, 1g» (giorni) o «3h» (ore), da 1 ora a 60 giorni.")
+            _l("Scriva i promemoria come «7g, 1g» (giorni) o «3h» (ore), da 1 ora a 60 giorni.")
         ) from error
 
 
@@ -164,9 +164,9 @@ class EventForm(TranslatedForm):
         ),
     )
     all_day = BooleanField(_l("Tutto il giorno (per esempio una mostra)"))
-    start_date = DayField(_l("Data di inizio"), validators=[InputRequired(_l("Inserisci una data valida."))])
+    start_date = DayField(_l("Data di inizio"), validators=[InputRequired(_l("Inserisca una data valida."))])
     start_time = TimeField(_l("Ora di inizio"), validators=[Optional()])
-    end_date = DayField(_l("Data di fine"), validators=[InputRequired(_l("Inserisci una data valida."))])
+    end_date = DayField(_l("Data di fine"), validators=[InputRequired(_l("Inserisca una data valida."))])
     end_time = TimeField(_l("Ora di fine"), validators=[Optional()])
     opening_hours = StringField(
         _l("Orari di apertura"),
@@ -194,7 +194,7 @@ class EventForm(TranslatedForm):
         _l("Posti disponibili"),
         validators=[
             Optional(),
-            NumberRange(min=1, max=100000, message=_l("Indica un numero di posti tra 1 e 100000.")),
+            NumberRange(min=1, max=100000, message=_l("Indichi un numero di posti tra 1 e 100000.")),
         ],
         description=_l("Lascia vuoto se non c'è limite."),
     )
@@ -257,7 +257,7 @@ class EventForm(TranslatedForm):
         if not self.all_day.data:
             for field in (self.start_time, self.end_time):
                 if field.data is None:
-                    field.errors.append(_l("Indica l'ora (o scegli «tutto il giorno»)."))
+                    field.errors.append(_l("Indichi l'ora (o scelga «tutto il giorno»)."))
                     valid = False
         # The event's own rules (end after start, a link or a place for its mode, the
         # registration window…) are stated once, in events.services, and shown on their field
@@ -313,8 +313,8 @@ class SessionForm(TranslatedForm):
     TRANSLATED = {"title": "title", "description": "description"}
 
     title = StringField(_l("Titolo"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    date = DayField(_l("Data"), validators=[InputRequired(_l("Inserisci una data valida."))])
-    start_time = TimeField(_l("Ora di inizio"), validators=[DataRequired(_l("Inserisci un'ora valida."))])
+    date = DayField(_l("Data"), validators=[InputRequired(_l("Inserisca una data valida."))])
+    start_time = TimeField(_l("Ora di inizio"), validators=[DataRequired(_l("Inserisca un'ora valida."))])
     end_time = TimeField(_l("Ora di fine"), validators=[Optional()])
     description = TextAreaField(_l("Descrizione"), validators=[Optional(), Length(max=5000)])
     speaker_ids = SelectMultipleField(_l("Relatori"), coerce=int, validators=[Optional()])
@@ -373,10 +373,10 @@ class MaterialForm(TranslatedForm):
         valid = super().validate(extra_validators)
         has_file = bool(self.file.data and getattr(self.file.data, "filename", ""))
         if valid and not has_file and not self.url.data:
-            self.url.errors.append(_l("Indica un link o scegli un file."))
+            self.url.errors.append(_l("Indichi un link o scelga un file."))
             return False
         if valid and has_file and self.url.data:
-            self.url.errors.append(_l("Indica un link oppure un file, non entrambi."))
+            self.url.errors.append(_l("Indichi un link oppure un file, non entrambi."))
             return False
         if valid and not has_file and not self.title.data:
             self.title.errors.append(REQUIRED)
@@ -385,7 +385,7 @@ class MaterialForm(TranslatedForm):
 
 
 class ReasonForm(BaseForm):
-    reason = TextAreaField(_l("Motivo"), validators=[DataRequired(_l("Indica il motivo.")), Length(max=2000)])
+    reason = TextAreaField(_l("Motivo"), validators=[DataRequired(_l("Indichi il motivo.")), Length(max=2000)])
 
 
 class NoteForm(BaseForm):
@@ -495,6 +495,6 @@ class VenueForm(BaseForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if valid and (self.latitude.data is None) != (self.longitude.data is None):
-            self.longitude.errors.append(_l("Indica entrambe le coordinate o nessuna."))
+            self.longitude.errors.append(_l("Indichi entrambe le coordinate o nessuna."))
             return False
         return valid

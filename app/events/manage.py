@@ -121,7 +121,7 @@ def event_create():
             form.registration_required.data = True
     if form.validate_on_submit() and _within_reach(form):
         data = form.to_input()
-        message = _("Evento creato come bozza. Pubblicalo quando è pronto.")
+        message = _("Evento creato come bozza: lo pubblichi quando è pronto.")
         saved = _save(form, lambda: services.review_event(data), lambda: services.create_event(data), message)
         if saved is not None:
             return redirect(url_for("manage_events.event_detail", event_id=saved.id), code=303)

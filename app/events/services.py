@@ -524,7 +524,7 @@ def unpublish_event(event: Event) -> Event:
 def cancel_event(event: Event, reason: str) -> Event:
     reason = (reason or "").strip()
     if not reason:
-        raise EventError(_l("Indica il motivo dell'annullamento."))
+        raise EventError(_l("Indichi il motivo dell'annullamento."))
     event.cancellation_reason = reason
     event.cancelled_at = event.cancelled_at or utcnow()
     _set_status(event, EventStatus.CANCELLED)

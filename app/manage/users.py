@@ -42,7 +42,7 @@ class RoleForm(BaseForm):
 
 
 class InviteForm(RoleForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(_l("Inserisci l'email.")), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Inserisca l'email.")), Length(max=254)])
     name = StringField(_l("Nome e cognome"), validators=[Optional(), Length(max=120)])
 
 

@@ -33,7 +33,7 @@ def test_errors_are_shown_next_to_fields_and_input_is_kept(logged_in, venue):
     response = client.post("/gestione/eventi/nuovo", data=data)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Indica un numero di posti tra 1 e 100000." in html
+    assert "Indichi un numero di posti tra 1 e 100000." in html
     assert 'id="capacity-error"' in html
     assert 'aria-describedby="capacity-error"' in html or 'aria-describedby="capacity-help capacity-error"' in html
     assert 'value="Titolo da non perdere"' in html
@@ -160,7 +160,7 @@ def test_catalogue_create_shows_errors_in_italian(logged_in):
         "/gestione/luoghi/nuovo", data={"csrf_token": token, "name": "Sala", "latitude": "45", "longitude": ""}
     )
     assert response.status_code == 422
-    assert "Indica entrambe le coordinate o nessuna." in response.get_data(as_text=True)
+    assert "Indichi entrambe le coordinate o nessuna." in response.get_data(as_text=True)
     response = logged_in.post(
         "/gestione/luoghi/nuovo",
         data={"csrf_token": token, "name": "Sala Consiglio", "comune": "Pinerolo", "latitude": "", "longitude": ""},

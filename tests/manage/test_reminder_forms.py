@@ -14,7 +14,7 @@ def test_event_type_form_refuses_unreadable_reminders(logged_in):
     data = {"csrf_token": csrf_token_from(page), "label": "Seminario", "slug": "seminario", "color": "#123456"}
     bad = logged_in.post("/gestione/tipi/nuovo", data={**data, "reminder_offsets": "domani mattina"})
     assert bad.status_code == 422
-    assert "Scrivi i promemoria come «7g, 1g»" in html.unescape(bad.get_data(as_text=True))
+    assert "Scriva i promemoria come «7g, 1g»" in html.unescape(bad.get_data(as_text=True))
     good = logged_in.post("/gestione/tipi/nuovo", data={**data, "reminder_offsets": "3g, 2h"})
     assert good.status_code == 303
     assert db.session.scalar(db.select(EventType.reminder_offsets).where(EventType.slug == "seminario")) == "3g, 2h"

@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from app.i18n import gettext as _
 from app.registrations import signals
-from app.registrations.labels import REGISTRATION_STATUS_LABELS, ROLE_LABELS, answer_label
+from app.registrations.labels import ENTE_LABELS, REGISTRATION_STATUS_LABELS, ROLE_LABELS, answer_label
 from app.registrations.models import Question, Registration
 from app.timeutil import ROME
 
@@ -53,6 +53,8 @@ def rows(registrations: list[Registration], questions: list[Question]) -> tuple[
         _("Email"),
         _("Telefono"),
         _("Ente"),
+        _("Tipo di ente"),
+        _("Codice ISTAT"),
         _("Ruolo"),
         _("Stato"),
         _("Iscritto il"),
@@ -72,6 +74,8 @@ def rows(registrations: list[Registration], questions: list[Question]) -> tuple[
                 r.email,
                 r.phone or "",
                 r.organization,
+                str(ENTE_LABELS.get(r.ente_tipo, "")) if r.ente_tipo else "",
+                r.comune_istat or "",
                 str(ROLE_LABELS.get(r.role, r.role)),
                 str(REGISTRATION_STATUS_LABELS.get(r.status, r.status)),
                 r.created_at,

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from app.comuni import piedmont_labels
+from app.comuni import by_code, piedmont_labels
 from app.events import access
 from app.events.models import Event
 from app.extensions import db
@@ -19,7 +19,7 @@ from app.outbox import services as outbox
 from app.redirects import safe_next_path
 from app.registrations import export, notifications, services
 from app.registrations.forms import BroadcastForm, QuestionForm, participant_form_class
-from app.registrations.labels import REGISTRATION_STATUS_LABELS
+from app.registrations.labels import ENTE_LABELS, REGISTRATION_STATUS_LABELS
 from app.registrations.models import Actor, Question, Registration, RegistrationStatus, Source
 from app.registrations.notifications import SUBJECTS
 from app.registrations.queries import promoted_if_cancelled
@@ -96,6 +96,8 @@ def registrant_detail(event_id: int, registration_id: int):
         registration=registration,
         questions=services.questions_for(event_id),
         waitlist_position=services.waitlist_position(registration),
+        ente_kind=ENTE_LABELS.get(registration.ente_tipo),
+        comune=by_code(registration.comune_istat),
     )
 
 

@@ -87,3 +87,15 @@ def test_the_organizer_corrects_the_ente(client, logged_in, make_event):
     assert logged_in.post(url, data=data).status_code == 303
     db.session.refresh(registration)
     assert (registration.ente_tipo, registration.organization) == ("unione", "Unione Montana dei Comuni del Monviso")
+
+
+def test_the_organizer_sees_the_ente_and_exports_it(client, logged_in, make_event):
+    event = make_event()
+    post_registration_form(client, event, ente_tipo="comune", comune="Ostana (CN)", organization="")
+    registration = _only_registration()
+    page = logged_in.get(f"/gestione/eventi/{event.id}/iscritti/{registration.id}").get_data(as_text=True)
+    assert "Ostana (CN)" in page and "codice ISTAT 004156" in page
+    exported = logged_in.get(f"/gestione/eventi/{event.id}/iscritti.csv").get_data().decode("utf-8-sig")
+    header, row = (line.split(";") for line in exported.splitlines()[:2])
+    values = dict(zip(header, row, strict=False))
+    assert (values["Tipo di ente"], values["Codice ISTAT"]) == ("Comune", "004156")

@@ -61,6 +61,8 @@ def test_the_page_states_the_licence_and_the_year_filter(client, three_meetings_
 
 
 def test_it_can_be_switched_off(app, client, monkeypatch):
+    assert 'href="/partecipazione"' in client.get("/eventi").get_data(as_text=True)  # the footer's link
     monkeypatch.setitem(app.config, "PUBLIC_PARTICIPATION", False)
+    assert 'href="/partecipazione"' not in client.get("/eventi?q=x").get_data(as_text=True)
     for url in ("/partecipazione", "/partecipazione.csv", "/api/v1/participation", "/api/v1/participation.csv"):
         assert client.get(url).status_code == 404, url

@@ -256,6 +256,7 @@ def register_security_headers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from app.auth.cli import users_cli
+    from app.backup import backup_command, restore_command
     from app.demo.cli import demo_cli
     from app.outbox.cli import worker_command
     from app.registrations.privacy import privacy_cli
@@ -263,4 +264,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(worker_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(privacy_cli)

@@ -13,10 +13,9 @@ from app.participation.services import Filters
 from app.registrations import services as registrations
 from app.timeutil import today_rome
 from tests.factories import attend, enrol, register
-from tests.participation.conftest import from_comune
 
 
-def test_a_person_at_three_events_counts_the_comune_once_and_three_attendances(make_event):
+def test_a_person_at_three_events_counts_the_comune_once_and_three_attendances(make_event, from_comune):
     days_ago = [40, 30, 20]
     for days in days_ago:
         event = make_event(title=f"Incontro {days}", day=today_rome() - timedelta(days=days), capacity=10)
@@ -28,7 +27,7 @@ def test_a_person_at_three_events_counts_the_comune_once_and_three_attendances(m
     assert (alba.people, alba.registrations, alba.attendances, alba.events) == (1, 3, 3, 3)
 
 
-def test_cancelled_waitlisted_and_pending_registrations_do_not_count(make_event):
+def test_cancelled_waitlisted_and_pending_registrations_do_not_count(make_event, from_comune):
     full = make_event(title="Posti finiti", capacity=1)
     from_comune(full, "Alba (CN)")
     waiting = register(full, ente_tipo="comune", comune="Bra (CN)").registration
@@ -43,7 +42,7 @@ def test_cancelled_waitlisted_and_pending_registrations_do_not_count(make_event)
     assert result.registrations == 1
 
 
-def test_hours_come_from_the_attendance_with_partial_presences_in_minutes(past_course):
+def test_hours_come_from_the_attendance_with_partial_presences_in_minutes(past_course, from_comune):
     whole = from_comune(past_course, "Ostana (CN)", email="a@ostana.example")
     partial = from_comune(past_course, "Ostana (CN)", email="b@ostana.example")
     attend(past_course, whole, [0, 1])  # 3 + 3 hours
@@ -54,13 +53,13 @@ def test_hours_come_from_the_attendance_with_partial_presences_in_minutes(past_c
     assert (ostana.people, ostana.attendances) == (2, 2)
 
 
-def test_a_registration_nobody_marked_present_is_no_attendance(past_meeting):
+def test_a_registration_nobody_marked_present_is_no_attendance(past_meeting, from_comune):
     from_comune(past_meeting, "Asti (AT)")
     asti = services.participation(Filters()).figures_of("005005")
     assert (asti.registrations, asti.attendances, asti.minutes) == (1, 0, 0)
 
 
-def test_provinces_and_size_classes_count_against_every_comune_of_piedmont(past_meeting):
+def test_provinces_and_size_classes_count_against_every_comune_of_piedmont(past_meeting, from_comune):
     for comune in ("Alba (CN)", "Ostana (CN)", "Ingria (TO)", "Genova (GE)"):
         from_comune(past_meeting, comune)
     result = services.participation(Filters())
@@ -76,14 +75,14 @@ def test_provinces_and_size_classes_count_against_every_comune_of_piedmont(past_
     assert "Ostana" not in {c.name for c in never_small_cn} and "Acceglio" in {c.name for c in never_small_cn}
 
 
-def test_a_merged_comune_counts_as_its_successor(past_meeting):
+def test_a_merged_comune_counts_as_its_successor(past_meeting, from_comune):
     from_comune(past_meeting, "005079")  # Moransengo, merged into Moransengo-Tonengo in 2023
     from_comune(past_meeting, "Tonengo (AT)")
     result = services.participation(Filters())
     assert [(f.comune.name, f.registrations) for f in result.per_comune] == [("Moransengo-Tonengo", 2)]
 
 
-def test_the_filters_choose_the_events(make_event, past_meeting, past_course):
+def test_the_filters_choose_the_events(make_event, past_meeting, past_course, from_comune):
     from_comune(past_meeting, "Alba (CN)")
     from_comune(past_course, "Bra (CN)")
     assert [f.comune.name for f in services.participation(Filters(event_id=past_course.id)).per_comune] == ["Bra"]

@@ -11,7 +11,6 @@ from sqlalchemy import text
 from app import create_app
 from app.comuni import match_free_text
 from app.extensions import db
-from tests.test_migrations import empty_database_url  # noqa: F401  (the fixture)
 
 MATCHED = {
     "Comune di Alba": "004003",
@@ -40,7 +39,7 @@ def test_the_matcher_takes_real_variants_and_leaves_what_is_not_certain():
     assert [variant for variant in LEFT if match_free_text(variant) is not None] == []
 
 
-def test_the_migration_matches_existing_registrations(empty_database_url):  # noqa: F811
+def test_the_migration_matches_existing_registrations(empty_database_url):
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database_url})
     now = datetime(2026, 3, 10, 9, tzinfo=UTC)
     with app.app_context():

@@ -10,11 +10,10 @@ from datetime import timedelta
 import pytest
 
 from app.timeutil import today_rome
-from tests.participation.conftest import from_comune
 
 
 @pytest.fixture
-def three_meetings_from_alba_one_from_ostana(make_event):
+def three_meetings_from_alba_one_from_ostana(make_event, from_comune):
     for n, days in enumerate((40, 30, 20)):
         event = make_event(title=f"Incontro {n}", day=today_rome() - timedelta(days=days), capacity=10)
         from_comune(event, "Alba (CN)", first_name="Paolo", last_name="Cavallo", email="paolo@alba.example")

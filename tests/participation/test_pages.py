@@ -19,11 +19,10 @@ from app.extensions import db
 from app.registrations.models import Registration
 from app.timeutil import today_rome
 from tests.factories import attend, csrf_token_from, enrol, log_in
-from tests.participation.conftest import from_comune
 
 
 @pytest.fixture
-def world(past_meeting, past_course):
+def world(past_meeting, past_course, from_comune):
     alba = from_comune(past_meeting, "Alba (CN)", first_name="Paolo", last_name="Cavallo")
     attend(past_meeting, alba, [0])
     ostana = from_comune(past_course, "Ostana (CN)", first_name="Anna", last_name="Chiabrando")

@@ -8,6 +8,7 @@ import os
 import threading
 
 import pytest
+from flask import g, request_started
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -57,6 +58,21 @@ def _clean_database(app):
         yield
         db.session.rollback()
         db.session.remove()
+
+
+def _forget_previous_user(sender, **extra):
+    g.pop("_login_user", None)
+    g.pop("csrf_token", None)  # Flask-WTF keeps the token of the session it last saw
+
+
+@pytest.fixture(autouse=True)
+def each_request_loads_its_own_user(app):
+    """Tests play several browsers against one app context (the test's): each request must
+    find its own user and CSRF token from its own cookies, not those the previous request left
+    in `g` — as each request does in production, where it has an app context of its own."""
+    request_started.connect(_forget_previous_user, app)
+    yield
+    request_started.disconnect(_forget_previous_user, app)
 
 
 @pytest.fixture

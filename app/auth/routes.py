@@ -216,14 +216,7 @@ SETUP = "totp_setup"
 def two_factor_setup():
     user = current_user._get_current_object()
     if user.two_factor_enabled:
-        return private(
-            render_template(
-                "auth/two_factor.html",
-                disable_form=TwoFactorDisableForm(prefix="off"),
-                codes_form=RecoveryCodesForm(prefix="codes"),
-                remaining=two_factor.remaining_recovery_codes(user),
-            )
-        )
+        return _two_factor_page(user)
     secret = session.get(SETUP) or two_factor.new_secret()
     session[SETUP] = secret
     form = TwoFactorSetupForm()
@@ -245,7 +238,19 @@ def two_factor_setup():
     ), 422 if request.method == "POST" else 200
 
 
-def _password_and_code_ok(user: User, form) -> bool:
+def _two_factor_page(user: User, disable_form=None, codes_form=None):
+    """The page of an account with two-factor login on: new recovery codes, or turn it off."""
+    return private(
+        render_template(
+            "auth/two_factor.html",
+            disable_form=disable_form or TwoFactorDisableForm(prefix="off"),
+            codes_form=codes_form or RecoveryCodesForm(prefix="codes"),
+            remaining=two_factor.remaining_recovery_codes(user),
+        )
+    )
+
+
+def _password_ok(user: User, form) -> bool:
     if not user.check_password(form.password.data):
         form.password.errors.append(_("La password non è corretta."))
         return False
@@ -260,7 +265,7 @@ def two_factor_disable():
     form = TwoFactorDisableForm(prefix="off")
     if not user.two_factor_enabled:
         return redirect(url_for("auth.two_factor_setup"), code=303)
-    if form.validate_on_submit() and _password_and_code_ok(user, form):
+    if form.validate_on_submit() and _password_ok(user, form):
         if two_factor.required_for(user):
             form.code.errors.append(_("Per gli amministratori la verifica in due passaggi è obbligatoria."))
         elif two_factor.verify(user, form.code.data):
@@ -269,14 +274,7 @@ def two_factor_disable():
             return redirect(url_for("auth.two_factor_setup"), code=303)
         else:
             form.code.errors.append(_("Il codice non è corretto o è già stato usato."))
-    return private(
-        render_template(
-            "auth/two_factor.html",
-            disable_form=form,
-            codes_form=RecoveryCodesForm(prefix="codes"),
-            remaining=two_factor.remaining_recovery_codes(user),
-        )
-    ), 422
+    return _two_factor_page(user, disable_form=form), 422
 
 
 @bp.post("/account/due-fattori/codici")
@@ -287,16 +285,9 @@ def two_factor_recovery_codes():
     form = RecoveryCodesForm(prefix="codes")
     if not user.two_factor_enabled:
         return redirect(url_for("auth.two_factor_setup"), code=303)
-    if form.validate_on_submit() and _password_and_code_ok(user, form):
+    if form.validate_on_submit() and _password_ok(user, form):
         return private(render_template("auth/recovery_codes.html", codes=two_factor.new_recovery_codes(user), first_time=False))
-    return private(
-        render_template(
-            "auth/two_factor.html",
-            disable_form=TwoFactorDisableForm(prefix="off"),
-            codes_form=form,
-            remaining=two_factor.remaining_recovery_codes(user),
-        )
-    ), 422
+    return _two_factor_page(user, codes_form=form), 422
 
 
 #: What an admin without two-factor login may still reach when it is required.

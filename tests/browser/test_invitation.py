@@ -19,15 +19,19 @@ from tests.support.browser import axe_violations
 pytestmark = pytest.mark.browser
 
 
+def _sign_in(page, live_server, email: str, password: str) -> None:
+    page.goto(f"{live_server.url}/accedi")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Accedi").click()
+
+
 def test_an_invited_organizer_limited_to_courses_sets_a_password_and_sees_only_courses(page, live_server, make_event):
     ensure_demo_organizer()
     make_event(title="Corso sui fondi europei", type_slug="corso")
     make_event(title="Riunione della consulta", type_slug="incontro")
 
-    page.goto(f"{live_server.url}/accedi")
-    page.get_by_label("Email").fill(DEMO_ORGANIZER_EMAIL)
-    page.get_by_label("Password").fill(DEMO_ORGANIZER_PASSWORD)
-    page.get_by_role("button", name="Accedi").click()
+    _sign_in(page, live_server, DEMO_ORGANIZER_EMAIL, DEMO_ORGANIZER_PASSWORD)
     page.get_by_role("link", name="Utenti").click()
     assert axe_violations(page) == []
     page.get_by_label("Email").fill("carla.verdi@comune.example.it")
@@ -67,20 +71,14 @@ def test_an_invited_organizer_limited_to_courses_sets_a_password_and_sees_only_c
     page.goto(f"{live_server.url}/accedi")
     page.get_by_role("link", name="Password dimenticata?").click()
     assert axe_violations(page) == []
-    page.goto(f"{live_server.url}/accedi")
-    page.get_by_label("Email").fill("carla.verdi@comune.example.it")
-    page.get_by_label("Password").fill("tramonto-ciliegia-ponte")
-    page.get_by_role("button", name="Accedi").click()
+    _sign_in(page, live_server, "carla.verdi@comune.example.it", "tramonto-ciliegia-ponte")
     expect(page.locator("main")).to_contain_text("Corso sui fondi europei")
     page.get_by_role("link", name="Cambia password").click()
     assert axe_violations(page) == []
 
     # The admin finds both in the audit log: the invitation, and the colleague's logins.
     page.get_by_role("button", name="Esci").click()
-    page.goto(f"{live_server.url}/accedi")
-    page.get_by_label("Email").fill(DEMO_ORGANIZER_EMAIL)
-    page.get_by_label("Password").fill(DEMO_ORGANIZER_PASSWORD)
-    page.get_by_role("button", name="Accedi").click()
+    _sign_in(page, live_server, DEMO_ORGANIZER_EMAIL, DEMO_ORGANIZER_PASSWORD)
     page.get_by_role("link", name="Registro delle attività").click()
     assert axe_violations(page) == []
     log = page.locator("table.audit-log")
@@ -93,10 +91,7 @@ def test_an_invited_organizer_limited_to_courses_sets_a_password_and_sees_only_c
 
 def test_an_admin_turns_on_two_factor_login_and_then_needs_the_code(page, live_server):
     ensure_demo_organizer()
-    page.goto(f"{live_server.url}/accedi")
-    page.get_by_label("Email").fill(DEMO_ORGANIZER_EMAIL)
-    page.get_by_label("Password").fill(DEMO_ORGANIZER_PASSWORD)
-    page.get_by_role("button", name="Accedi").click()
+    _sign_in(page, live_server, DEMO_ORGANIZER_EMAIL, DEMO_ORGANIZER_PASSWORD)
     page.get_by_role("link", name="Verifica in due passaggi").click()
     assert axe_violations(page) == []
     expect(page.get_by_role("img", name="Codice QR da inquadrare con l'app di autenticazione")).to_be_visible()
@@ -107,10 +102,7 @@ def test_an_admin_turns_on_two_factor_login_and_then_needs_the_code(page, live_s
     assert axe_violations(page) == []
 
     page.get_by_role("button", name="Esci").click()
-    page.goto(f"{live_server.url}/accedi")
-    page.get_by_label("Email").fill(DEMO_ORGANIZER_EMAIL)
-    page.get_by_label("Password").fill(DEMO_ORGANIZER_PASSWORD)
-    page.get_by_role("button", name="Accedi").click()
+    _sign_in(page, live_server, DEMO_ORGANIZER_EMAIL, DEMO_ORGANIZER_PASSWORD)
     expect(page.get_by_role("heading", name="Verifica in due passaggi")).to_be_visible()
     assert axe_violations(page) == []
     # The step after the one used to turn it on: a code is good once.

@@ -6,8 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-import pytest
-from flask import g, request_started
+from flask import g
 from sqlalchemy import select
 
 from app.audit import services as audit
@@ -18,18 +17,6 @@ from app.events.models import Event
 from app.extensions import db
 from app.registrations.models import Registration
 from tests.factories import ORGANIZER_EMAIL, csrf_token_from, event_form_data, log_in, register
-
-
-def _forget_previous_user(sender, **extra):
-    g.pop("_login_user", None)
-    g.pop("csrf_token", None)
-
-
-@pytest.fixture(autouse=True)
-def each_request_loads_its_own_user(app):
-    request_started.connect(_forget_previous_user, app)
-    yield
-    request_started.disconnect(_forget_previous_user, app)
 
 
 def _entries(action: str | None = None) -> list[AuditEntry]:

@@ -4,7 +4,6 @@ form offers only their types, and a forged type is refused on its field, nothing
 from __future__ import annotations
 
 import pytest
-from flask import g, request_started
 from sqlalchemy import func, select
 
 from app.auth.models import Role, UserEventType, UserSeries
@@ -12,18 +11,6 @@ from app.auth.services import create_user
 from app.events.models import Event, EventType, Series
 from app.extensions import db
 from tests.factories import event_form_data, log_in
-
-
-def _forget_previous_user(sender, **extra):
-    g.pop("_login_user", None)
-    g.pop("csrf_token", None)
-
-
-@pytest.fixture(autouse=True)
-def each_request_loads_its_own_user(app):
-    request_started.connect(_forget_previous_user, app)
-    yield
-    request_started.disconnect(_forget_previous_user, app)
 
 
 def _type_id(slug: str) -> int:

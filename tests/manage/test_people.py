@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from flask import g, request_started
 from sqlalchemy import select
 
 from app.auth.models import Role, UserEventType
@@ -18,17 +17,6 @@ from tests.factories import csrf_token_from, log_in, register
 
 EMAIL = "sindaca@comune.bra.example"
 
-
-def _forget_previous_user(sender, **extra):
-    g.pop("_login_user", None)
-    g.pop("csrf_token", None)
-
-
-@pytest.fixture(autouse=True)
-def each_request_loads_its_own_user(app):
-    request_started.connect(_forget_previous_user, app)
-    yield
-    request_started.disconnect(_forget_previous_user, app)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ every event route (exports included) and in the dashboard; accounts are for admi
 from __future__ import annotations
 
 import pytest
-from flask import g, request_started
 from sqlalchemy import select
 
 from app.auth.models import Role, UserEventType, UserSeries
@@ -17,17 +16,6 @@ from tests.support.url_map import event_scoped_routes, request_route, url_for_ev
 LIMITED_EMAIL = "corsi@anci.example"
 LIMITED_PASSWORD = "tramonto-ciliegia-ponte"
 
-
-def _forget_previous_user(sender, **extra):
-    g.pop("_login_user", None)
-    g.pop("csrf_token", None)
-
-
-@pytest.fixture(autouse=True)
-def each_request_loads_its_own_user(app):
-    request_started.connect(_forget_previous_user, app)
-    yield
-    request_started.disconnect(_forget_previous_user, app)
 
 
 def _type_id(slug: str) -> int:

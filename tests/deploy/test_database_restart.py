@@ -18,9 +18,9 @@ from app.extensions import db
 from tests import factories
 from tests.support.deployment import Gunicorn, PrivatePostgres, app_environment, request
 
-THREADS = 6
+THREADS = 4
 #: Acknowledged sign-ups wanted before the restart, and again after it.
-EACH_SIDE = 10
+EACH_SIDE = 6
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-tools lint translations translations-update vendor clean
+.PHONY: run test test-tools lint translations translations-update vendor bench clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Serve Python 3.11 ($(PYTHON))"; exit 1; }
@@ -53,6 +53,13 @@ translations-update: $(VENV)/.installed
 
 vendor:
 	scripts/vendor-assets.sh
+
+# The public pages as ratios to bare Flask under gunicorn against PostgreSQL (bench/web.py, a few
+# minutes; not part of `make test`). wrk comes from Debian (as root), matplotlib draws the plot.
+bench: $(VENV)/.installed translations
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y wrk
+	$(BIN)/pip install --quiet -r bench/requirements.txt
+	$(BIN)/python bench/web.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

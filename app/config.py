@@ -110,6 +110,8 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "CACHE_KEY_PREFIX": env.get("CACHE_KEY_PREFIX", "incontri:"),
         "CACHE_DEFAULT_TIMEOUT": 600,
         "CACHE_THRESHOLD": 2000,
+        #: With Redis, the entries each process also keeps in memory (the most recent ones).
+        "CACHE_LOCAL_ENTRIES": int(env.get("CACHE_LOCAL_ENTRIES", "200")),
         #: A page that says "registrations open" or "upcoming" is kept at most this long, so
         #: it changes soon after the moment it speaks of passes without any row changing.
         "CACHE_PAGE_SECONDS": int(env.get("CACHE_PAGE_SECONDS", "60")),

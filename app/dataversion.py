@@ -173,9 +173,11 @@ def _redis_key() -> str:
 
 
 def _from_database() -> Version:
-    row = db.session.execute(
-        select(DataVersion.content, DataVersion.seats, DataVersion.changed_at).where(DataVersion.id == _ROW_ID)
-    ).one_or_none()
+    """On a connection of its own, without a transaction: one statement, where the session's
+    would add BEGIN and ROLLBACK around it on a request that reads nothing else."""
+    query = select(DataVersion.content, DataVersion.seats, DataVersion.changed_at).where(DataVersion.id == _ROW_ID)
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        row = connection.execute(query).one_or_none()
     return Version(*row) if row is not None else NOTHING
 
 

@@ -35,3 +35,6 @@ limiter = Limiter(key_func=get_remote_address)
 mail = Mail()
 #: Public pages, API answers and feeds (app/pagecache.py); Redis when CACHE_REDIS_URL is set.
 cache = Cache()
+#: The same entries kept in this process too: keys carry the data version, so an entry never
+#: changes and a copy cannot go stale; a hit then costs no transfer from Redis.
+local_cache = Cache()

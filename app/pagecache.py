@@ -18,7 +18,7 @@ from flask_babel import get_locale
 
 from app import dataversion
 from app.calendar.routes import PUBLIC_CACHE
-from app.extensions import cache
+from app.extensions import cache, local_cache
 from app.timeutil import today_rome
 
 #: Pages say what they are at every request; the 304 makes asking cheap.
@@ -60,6 +60,16 @@ _ENTRY = "incontri.page_cache"
 
 def init_app(app: Flask) -> None:
     cache.init_app(app)
+    shared = app.config["CACHE_TYPE"] not in ("SimpleCache", "NullCache")
+    local_cache.init_app(
+        app,
+        config={
+            "CACHE_TYPE": "SimpleCache" if shared else "NullCache",
+            "CACHE_THRESHOLD": app.config["CACHE_LOCAL_ENTRIES"],
+            "CACHE_DEFAULT_TIMEOUT": app.config["CACHE_DEFAULT_TIMEOUT"],
+            "CACHE_NO_NULL_WARNING": True,
+        },
+    )
     app.before_request(answer_from_cache)
     app.after_request(store_in_cache)
 
@@ -115,7 +125,11 @@ def answer_from_cache():
         response.headers["Cache-Control"] = policy.cache_control
         response.headers["X-Cache"] = "hit"
         return response
-    stored = cache.get(key)
+    stored = local_cache.get(key)
+    if stored is None:
+        stored = cache.get(key)
+        if stored is not None:
+            local_cache.set(key, stored)
     if stored is not None:
         status, headers, body = stored
         response = current_app.response_class(body, status=status, headers=headers)
@@ -146,5 +160,7 @@ def store_in_cache(response):
         response.vary.add("Cookie")  # the language and the signed-in state come from cookies
     response.headers["X-Cache"] = "miss"
     headers = [(name, value) for name, value in response.headers.items() if name != "X-Cache"]
-    cache.set(key, (response.status_code, headers, response.get_data()))
+    stored = (response.status_code, headers, response.get_data())
+    cache.set(key, stored)
+    local_cache.set(key, stored)
     return response

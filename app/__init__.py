@@ -24,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_url_converters(app)
     register_request_limits(app)
     register_input_checks(app)
+    register_unavailable_retry_after(app)
     register_extensions(app)
     register_domains()
     register_blueprints(app)
@@ -83,6 +84,14 @@ def register_input_checks(app: Flask) -> None:
 
     app.before_request(inputs.refuse_or_strip_control_characters)
     app.before_request(inputs.drop_invalid_page_numbers)
+
+
+def register_unavailable_retry_after(app: Flask) -> None:
+    """Before the extensions, so that it runs after the rate limiter (after_request functions run
+    last registered first)."""
+    from app import errors
+
+    app.after_request(errors.keep_unavailable_retry_after)
 
 
 def register_extensions(app: Flask) -> None:

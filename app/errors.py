@@ -43,6 +43,14 @@ def unavailable(rv):
     return response
 
 
+def keep_unavailable_retry_after(response):
+    """Flask-Limiter sets Retry-After on every answer of a limited route to the end of its
+    window (up to a minute): a 503 keeps the few seconds a database restart takes."""
+    if response.status_code == 503 and "Retry-After" in response.headers:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def database_unavailable():
     """503 with Retry-After: JSON under /api/, else a page that keeps what a form sent."""
     if _wants_json():

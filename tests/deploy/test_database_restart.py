@@ -142,8 +142,7 @@ def test_a_restart_in_a_burst_of_sign_ups(cluster, open_event, tmp_path):
     assert in_flight_at_restart > 0, "the restart found no request under way: nothing was tested"
     assert any(email != "GET" for email, _ in burst.unavailable), "no form was answered 503: nothing was tested"
     for email, reply in burst.unavailable:
-        # 5 seconds, or the rate limit's own reset on the limited form when later (Flask-Limiter).
-        assert int(reply.header("Retry-After")) >= 5
+        assert reply.header("Retry-After") == "5"
         body = reply.body.decode()
         assert "momentaneamente non disponibile" in body or "problema momentaneo" in body
         if email != "GET":

@@ -1,4 +1,4 @@
-"""The one way services end a change: commit, or roll back and let the error rise."""
+"""How a change ends: committed, or rolled back with the error rising; and a view run again when the database dropped the connection before any COMMIT."""
 
 from __future__ import annotations
 

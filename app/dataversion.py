@@ -11,14 +11,20 @@ registration does not make every calendar feed look changed.
 A reader takes the version first and the data after: a cache entry under a version can then
 hold data newer than that version, never older. With `CACHE_REDIS_URL` the version is also
 kept in Redis (several servers share it, a 304 touches no database); each process writes it
-there after its commit, and a reader that finds nothing reads the row and stores it only if
-nobody did meanwhile. The Redis copy lives `CACHE_VERSION_SECONDS`, so a process that died
-between its commit and that write leaves a stale version for seconds, not for ever.
+there after its commit and announces it on a channel of the same name, which a thread of each
+process listens to, so a request reads the version from memory, a few milliseconds behind a
+commit elsewhere at most. A reader that finds nothing reads the row and stores it only if
+nobody did meanwhile. The Redis copy and each process's heard copy are trusted
+`CACHE_VERSION_SECONDS`, so a process that died between its commit and that write, or a
+message lost with a dropped connection, leaves a stale version for seconds, not for ever.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -143,6 +149,8 @@ def _publish_after_commit(session: Session) -> None:
         client = redis_client()
         if client is not None:
             client.set(_redis_key(), version.serialize(), ex=current_app.config["CACHE_VERSION_SECONDS"])
+            client.publish(_redis_key(), version.serialize())
+            _listener(client).remember(version)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -172,6 +180,66 @@ def _redis_key() -> str:
     return current_app.config["CACHE_KEY_PREFIX"] + REDIS_KEY
 
 
+class Listener:
+    """The version as Redis last announced it, heard by a thread of this process."""
+
+    def __init__(self, client, channel: str, seconds: int):
+        self.pid = os.getpid()
+        self.seconds = seconds
+        self.version: Version | None = None
+        self.until = 0.0
+        #: Messages heard so far: a version read meanwhile may be older than the one heard.
+        self.heard = 0
+        self.pubsub = client.pubsub(ignore_subscribe_messages=True)
+        self.pubsub.subscribe(**{channel: self._hear})
+        self.thread = self.pubsub.run_in_thread(sleep_time=1.0, daemon=True, exception_handler=self._lost)
+
+    def _hear(self, message) -> None:
+        self.heard += 1
+        self.remember(Version.parse(message["data"]))
+
+    def _lost(self, _error, _pubsub, _thread) -> None:
+        """Redis went away: trust nothing heard until it is read again (the thread reconnects)."""
+        self.until = 0.0
+        time.sleep(0.5)
+
+    def remember(self, version: Version, heard_before: int | None = None) -> None:
+        if heard_before is None or heard_before == self.heard:
+            self.version, self.until = version, time.monotonic() + self.seconds
+
+    def fresh(self) -> Version | None:
+        return self.version if time.monotonic() < self.until and self.thread.is_alive() else None
+
+    def stop(self) -> None:
+        self.thread.stop()
+        self.thread.join(timeout=5)
+        self.pubsub.close()
+
+
+def _listener(client) -> Listener:
+    """One per app and process: a forked process (a gunicorn worker) has none of its parent's
+    threads, so it starts its own."""
+    app = current_app._get_current_object()
+    listener = app.extensions.get("data_version_listener")
+    if listener is None or listener.pid != os.getpid():
+        with _LISTENER_LOCK:
+            listener = app.extensions.get("data_version_listener")
+            if listener is None or listener.pid != os.getpid():
+                listener = Listener(client, _redis_key(), app.config["CACHE_VERSION_SECONDS"])
+                app.extensions["data_version_listener"] = listener
+    return listener
+
+
+_LISTENER_LOCK = threading.Lock()
+
+
+def stop_listening(app) -> None:
+    """For tests and shutdowns: end this process's listening thread."""
+    listener = app.extensions.pop("data_version_listener", None)
+    if listener is not None and listener.pid == os.getpid():
+        listener.stop()
+
+
 def _from_database() -> Version:
     """On a connection of its own, without a transaction: one statement, where the session's
     would add BEGIN and ROLLBACK around it on a request that reads nothing else."""
@@ -181,6 +249,16 @@ def _from_database() -> Version:
     return Version(*row) if row is not None else NOTHING
 
 
+def _from_redis(client) -> Version:
+    raw = client.get(_redis_key())
+    if raw is not None:
+        return Version.parse(raw)
+    version = _from_database()
+    # nx: a process that has just committed a newer version may have written it already.
+    client.set(_redis_key(), version.serialize(), ex=current_app.config["CACHE_VERSION_SECONDS"], nx=True)
+    return version
+
+
 def current() -> Version:
     """The version now: from Redis when configured, else the one row; read once per request."""
     if has_request_context() and _REQUEST_KEY in request.environ:
@@ -188,14 +266,14 @@ def current() -> Version:
     client = redis_client()
     version = None
     if client is not None:
-        raw = client.get(_redis_key())
-        if raw is not None:
-            version = Version.parse(raw)
-    if version is None:
+        listener = _listener(client)
+        version = listener.fresh()
+        if version is None:
+            heard = listener.heard
+            version = _from_redis(client)
+            listener.remember(version, heard)
+    else:
         version = _from_database()
-        if client is not None:
-            # nx: a process that has just committed a newer version may have written it already.
-            client.set(_redis_key(), version.serialize(), ex=current_app.config["CACHE_VERSION_SECONDS"], nx=True)
     if has_request_context():
         request.environ[_REQUEST_KEY] = version
     return version

@@ -74,10 +74,16 @@ def init_app(app: Flask) -> None:
     app.after_request(store_in_cache)
 
 
-def _signed_in() -> bool:
-    """Read from the cookies alone: loading the user would cost a query on every hit."""
-    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-    return "_user_id" in session or remember in request.cookies
+def _personal() -> bool:
+    """A signed-in organizer, or a message waiting to be shown: read from the cookies alone
+    (loading the user would cost a query on every hit). Without a session cookie the session
+    is not even opened, which would also make Flask add `Vary: Cookie` to every 304."""
+    cookies = request.cookies
+    if current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in cookies:
+        return True
+    if current_app.config["SESSION_COOKIE_NAME"] not in cookies:
+        return False
+    return "_user_id" in session or "_flashes" in session
 
 
 def _csrf_field() -> str:
@@ -88,7 +94,7 @@ def _cacheable() -> Policy | None:
     if request.method not in ("GET", "HEAD"):
         return None
     policy = POLICIES.get(request.endpoint or "")
-    if policy is None or _signed_in() or "_flashes" in session or dataversion.pending():
+    if policy is None or _personal() or dataversion.pending():
         return None
     return policy
 

@@ -84,18 +84,3 @@ def test_an_unreachable_database_fails(tmp_path):
     assert response.status_code == 503
     assert response.json == {"status": "fail", "checks": {"database": {"ok": False, "error": "unreachable"}}}
 
-
-def test_never_rate_limited_even_under_a_default_limit(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "x",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-            "RATELIMIT_DEFAULT": "2 per minute",
-        }
-    )
-    with app.app_context():
-        db.create_all()
-    client = app.test_client()
-    assert [client.get("/privacy").status_code for _ in range(3)] == [200, 200, 429]
-    assert 429 not in {client.get("/healthz").status_code for _ in range(5)}

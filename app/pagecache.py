@@ -70,7 +70,11 @@ def init_app(app: Flask) -> None:
             "CACHE_NO_NULL_WARNING": True,
         },
     )
-    app.before_request(answer_from_cache)
+    # First of all before_request functions: a cached answer needs none of the request checks
+    # (body limits, control characters, CSRF and rate limits concern forms and fresh renders;
+    # an address they would refuse is never stored, so it never matches), and a hit or a 304
+    # then costs little more than Flask itself.
+    app.before_request_funcs.setdefault(None, []).insert(0, answer_from_cache)
     app.after_request(store_in_cache)
 
 

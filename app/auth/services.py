@@ -12,7 +12,6 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
-from zxcvbn import zxcvbn
 
 from app import signing
 from app.audit import services as audit
@@ -71,6 +70,10 @@ def check_password_strength(password: str, *, email: str = "", name: str = "") -
     organization = current_app.config["ORGANIZATION_NAME"].lower()
     hints = [part for part in (email, email.split("@")[0], name, *name.split(), *organization.split()) if part]
     hints += SITE_WORDS
+    # Imported here: its dictionaries add some 12 MiB to a process, which only the ones where
+    # an organizer chooses a password should carry, not every web worker (bench/README.md).
+    from zxcvbn import zxcvbn
+
     if zxcvbn(password[:100], user_inputs=hints)["score"] < MIN_PASSWORD_SCORE:
         raise AccountError(
             _l(

@@ -11,7 +11,6 @@ from pathlib import Path
 import segno
 from flask import current_app, render_template
 from flask_babel import force_locale, format_date
-from weasyprint import HTML, URLFetcher
 
 from app.courses import services as courses
 from app.courses.models import Certificate
@@ -31,9 +30,11 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(scale=4, border=0, dark="#17324d")
 
 
-def _local_only() -> URLFetcher:
+def _local_only():
     """WeasyPrint may read the vendored fonts, the logo file and data URIs, never the network:
     a certificate renders the same offline, and a template cannot leak who downloads it."""
+    from weasyprint import URLFetcher
+
     return URLFetcher(allowed_protocols={"file", "data"})
 
 
@@ -89,6 +90,10 @@ def _period(first: date, last: date) -> str:
 
 def html_to_pdf(html: str) -> bytes:
     """A page of ours as PDF: fonts resolved against the static folder, so nothing is fetched."""
+    # Imported here: WeasyPrint adds some 27 MiB to a process, which only the few that make a
+    # PDF should carry, not every web worker (bench/README.md).
+    from weasyprint import HTML
+
     base_url = Path(current_app.static_folder).resolve().as_uri() + "/"
     return HTML(string=html, base_url=base_url, url_fetcher=_local_only()).write_pdf()
 

@@ -6,10 +6,6 @@ import csv
 import io
 from datetime import datetime
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from app.i18n import gettext as _
 from app.registrations import signals
 from app.registrations.labels import ENTE_LABELS, REGISTRATION_STATUS_LABELS, ROLE_LABELS, answer_label
@@ -122,6 +118,12 @@ def write_csv(header: list[str], body: list[list]) -> bytes:
 def write_xlsx(header: list[str], body: list[list], *, title: str, sheet_title: str) -> bytes:
     """One sheet, header in bold and frozen, a filter, text kept as text (never a formula),
     dates as real dates shown the Italian way, columns as wide as their content."""
+    # Imported here: openpyxl adds some 19 MiB to a process, which only the ones that write a
+    # spreadsheet should carry, not every web worker (bench/README.md).
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_title[:31]

@@ -76,6 +76,31 @@ def init_app(app: Flask) -> None:
     # then costs little more than Flask itself.
     app.before_request_funcs.setdefault(None, []).insert(0, answer_from_cache)
     app.after_request(store_in_cache)
+    app.wsgi_app = CookielessFastPath(app, app.wsgi_app)
+
+
+class CookielessFastPath:
+    """WSGI middleware: a GET without any cookie (a calendar client, a crawler, a first visit)
+    that the cache can answer is answered here, by the same `answer_from_cache`, without the
+    rest of Flask's request pipeline. Without a cookie there is no session, no signed-in user,
+    no flashed message and no chosen language beyond the address and Accept-Language, which the
+    key holds; the stored headers already carry the security headers of the first answer, and
+    a 304 carries the ETag and Cache-Control. Anything else, and any error, goes the usual way."""
+
+    def __init__(self, app: Flask, wsgi_app):
+        self.app = app
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and not environ.get("HTTP_COOKIE"):
+            try:
+                with self.app.request_context(environ):
+                    response = answer_from_cache() if request.endpoint in POLICIES else None
+            except Exception:  # the usual way answers it, with its error page
+                response = None
+            if response is not None:
+                return response(environ, start_response)
+        return self.wsgi_app(environ, start_response)
 
 
 def _personal() -> bool:

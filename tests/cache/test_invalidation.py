@@ -269,3 +269,20 @@ def test_an_unchanged_answer_is_a_304_without_a_query(app, client, world):
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     assert len(statements) == 1  # the data version's one row
+
+
+def test_a_cookieless_request_is_answered_before_the_request_pipeline(app, client, world, monkeypatch):
+    """Calendar clients send no cookie: their hits and 304s skip Flask's before_request
+    functions altogether; a request with any cookie goes through them as before."""
+    calls = []
+    functions = {**app.before_request_funcs, None: [lambda: calls.append(1), *app.before_request_funcs[None]]}
+    monkeypatch.setattr(app, "before_request_funcs", functions)
+    url = "/calendario.ics"
+    first = client.get(url)
+    assert first.headers["X-Cache"] == "miss" and len(calls) == 1
+    hit = client.get(url)
+    assert hit.headers["X-Cache"] == "hit" and hit.get_data() == first.get_data() and len(calls) == 1
+    assert "Content-Security-Policy" in hit.headers
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304 and len(calls) == 1
+    client.set_cookie("lang", "it")
+    assert client.get(url).headers["X-Cache"] == "hit" and len(calls) == 2

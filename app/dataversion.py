@@ -21,6 +21,7 @@ message lost with a dropped connection, leaves a stale version for seconds, not 
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import threading
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import current_app, has_app_context, has_request_context, request
+from redis.exceptions import RedisError
 from sqlalchemy import BigInteger, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -43,6 +45,8 @@ SEATS = "seats"
 Classifier = Callable[[object, str], str | None]
 
 _watched: dict[type, Classifier] = {}
+
+logger = logging.getLogger(__name__)
 
 _PENDING = "data_version_pending"
 _BUMPED = "data_version_bumped"
@@ -148,9 +152,14 @@ def _publish_after_commit(session: Session) -> None:
     if version is not None and has_app_context():
         client = redis_client()
         if client is not None:
-            client.set(_redis_key(), version.serialize(), ex=current_app.config["CACHE_VERSION_SECONDS"])
-            client.publish(_redis_key(), version.serialize())
-            _listener(client).remember(version)
+            try:
+                client.set(_redis_key(), version.serialize(), ex=current_app.config["CACHE_VERSION_SECONDS"])
+                client.publish(_redis_key(), version.serialize())
+                _listener(client).remember(version)
+            except RedisError:
+                # The change is committed: the caller must not see an error. Redis's copy of the
+                # version is read again from the database within CACHE_VERSION_SECONDS.
+                logger.warning("data version not announced on Redis", exc_info=True)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -170,7 +179,7 @@ def redis_client():
         if url:
             import redis
 
-            app.extensions["data_version_redis"] = redis.Redis.from_url(url, socket_timeout=2)
+            app.extensions["data_version_redis"] = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=1)
         else:
             app.extensions["data_version_redis"] = None
     return app.extensions["data_version_redis"]
@@ -266,12 +275,16 @@ def current() -> Version:
     client = redis_client()
     version = None
     if client is not None:
-        listener = _listener(client)
-        version = listener.fresh()
-        if version is None:
-            heard = listener.heard
-            version = _from_redis(client)
-            listener.remember(version, heard)
+        try:
+            listener = _listener(client)
+            version = listener.fresh()
+            if version is None:
+                heard = listener.heard
+                version = _from_redis(client)
+                listener.remember(version, heard)
+        except RedisError:
+            logger.warning("data version read from the database: Redis does not answer", exc_info=True)
+            version = _from_database()
     else:
         version = _from_database()
     if has_request_context():

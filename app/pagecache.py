@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale
+from redis.exceptions import RedisError
 
 from app import dataversion
 from app.calendar.routes import PUBLIC_CACHE
@@ -162,7 +163,10 @@ def answer_from_cache():
         return response
     stored = local_cache.get(key)
     if stored is None:
-        stored = cache.get(key)
+        try:
+            stored = cache.get(key)
+        except RedisError:
+            return None  # rendered as if nothing were cached: Redis down must not take the site
         if stored is not None:
             local_cache.set(key, stored)
     if stored is not None:
@@ -196,6 +200,9 @@ def store_in_cache(response):
     response.headers["X-Cache"] = "miss"
     headers = [(name, value) for name, value in response.headers.items() if name != "X-Cache"]
     stored = (response.status_code, headers, response.get_data())
-    cache.set(key, stored)
     local_cache.set(key, stored)
+    try:
+        cache.set(key, stored)
+    except RedisError:
+        current_app.logger.warning("page not stored: Redis does not answer", exc_info=True)
     return response

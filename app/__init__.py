@@ -214,11 +214,13 @@ def register_blueprints(app: Flask) -> None:
 
 def register_database_retry(app: Flask) -> None:
     """After the blueprints: every view runs once more when the database dropped the connection
-    before anything was written (app/transaction.py)."""
-    from app.transaction import retry_once
+    before anything was written; after the extensions: the session is released even from a
+    connection the database ended (app/transaction.py)."""
+    from app.transaction import release_session, retry_once
 
     for endpoint, view in app.view_functions.items():
         app.view_functions[endpoint] = retry_once(view)
+    app.teardown_appcontext(release_session)
 
 
 def register_template_helpers(app: Flask) -> None:

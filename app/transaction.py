@@ -61,3 +61,14 @@ def retry_once(view):
             return view(*args, **kwargs)
 
     return run
+
+
+def release_session(_error=None) -> None:
+    """The session closed at the end of every request and command, even when the database ended
+    the connection under it (a restart): the closing ROLLBACK then fails, and a request whose
+    answer was ready would become a 500. Registered after Flask-SQLAlchemy, so it runs first."""
+    try:
+        db.session.remove()
+    except SQLAlchemyError:
+        db.session.registry().invalidate()
+        db.session.registry.clear()

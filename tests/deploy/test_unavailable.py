@@ -4,7 +4,7 @@ cut off before any COMMIT runs once more, one cut off after never does."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from app import create_app
@@ -97,3 +97,21 @@ def test_a_second_failure_is_not_retried_again(app):
         view()
     assert calls == [0, 1]
     db.session.rollback()
+
+
+def test_an_app_context_closes_quietly_when_the_database_ended_its_connection(app):
+    """What a restart does to a request that has its answer ready: the server ends the session's
+    connection before the request's end rolls it back."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("needs PostgreSQL (TEST_DATABASE_URL): SQLite has no connection to end")
+    admin = create_engine(db.engine.url, isolation_level="AUTOCOMMIT")
+    context = app.app_context()
+    context.push()
+    try:
+        backend = db.session.scalar(text("SELECT pg_backend_pid()"))
+        with admin.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+    finally:
+        context.pop()
+        admin.dispose()
+    assert db.session.scalar(text("SELECT 1")) == 1

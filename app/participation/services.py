@@ -3,8 +3,10 @@ attendances and training hours each, against Piedmont's 1,180 by province and si
 
 Only confirmed registrations count (never cancelled, rejected, waitlisted or pending ones); a
 comune counts once however many of its people came; an attendance is one registration with at
-least one recorded presence, its hours those the courses domain records (partial presences in
-minutes). Everything is computed from the events a caller may see, passed in as a query.
+least one recorded presence, whatever the event; training hours count only the presences at
+courses (events whose type has lessons, as the courses domain defines a course), as the courses
+domain records them (partial presences in minutes), so a meeting of the Consulta adds an
+attendance but no training. Everything is computed from the events a caller may see, passed in as a query.
 """
 
 from __future__ import annotations
@@ -178,19 +180,24 @@ def _month(moment: datetime) -> str:
 
 
 def _attended_minutes(registration_ids: list[int]) -> dict[int, int]:
-    """Minutes each registration was present, as the courses domain counts them: a partial
-    presence its minutes, a whole one the lesson's (or the event's, when it has no lessons)."""
+    """The registrations with at least one presence, each with its minutes of training: at a
+    course (a type with lessons) a partial presence its minutes, a whole one the lesson's; at any
+    other event (a meeting, an exhibition) 0, since being there is no training."""
     if not registration_ids:
         return {}
     rows = db.session.execute(
-        select(Attendance.registration_id, Attendance.minutes, EventSession, Event)
+        select(Attendance.registration_id, Attendance.minutes, EventSession, Event, EventType.has_lessons)
         .join(Registration, Registration.id == Attendance.registration_id)
         .join(Event, Event.id == Registration.event_id)
+        .join(EventType, EventType.id == Event.type_id)
         .outerjoin(EventSession, EventSession.id == Attendance.session_id)
         .where(Attendance.registration_id.in_(registration_ids))
     ).all()
     minutes: dict[int, int] = defaultdict(int)
-    for registration_id, partial, session, event in rows:
+    for registration_id, partial, session, event, training in rows:
+        if not training:
+            minutes[registration_id] += 0
+            continue
         minutes[registration_id] += partial if partial is not None else Slot(event, session).minutes
     return minutes
 

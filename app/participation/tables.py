@@ -50,7 +50,7 @@ def _figures_header() -> list[str]:
         _("Persone"),
         _("Iscrizioni confermate"),
         _("Presenze"),
-        _("Ore di formazione"),
+        _("Ore di formazione (corsi)"),
         _("Eventi"),
     ]
 

@@ -104,3 +104,17 @@ def test_free_text_entes_naming_a_comune_count_and_the_others_wait_to_be_resolve
     assert [f.comune.name for f in result.per_comune] == ["Mondovì"]
     assert result.registrations_elsewhere == 1
     assert [u.organization for u in services.unresolved()] == ["Ecomuseo dei terrazzamenti"]
+
+
+def test_a_consulta_meeting_counts_as_attendance_but_not_as_training_hours(make_event, past_course, from_comune):
+    meeting = make_event(title="Riunione della Consulta", type_slug="consulta", day=today_rome() - timedelta(days=5))
+    at_meeting = from_comune(meeting, "Torino (TO)", email="a@torino.example")
+    attend(meeting, at_meeting, [0])  # two and a half hours of meeting, had it been training
+    at_course = from_comune(past_course, "Torino (TO)", email="b@torino.example")
+    attend(past_course, at_course, [0])  # one lesson of three hours
+    result = services.participation(Filters())
+    torino = result.figures_of("001272")
+    assert (torino.attendances, torino.minutes) == (2, 3 * 60)
+    assert result.minutes == 3 * 60
+    history = services.comune_history("001272")
+    assert sum(history.minutes_by_year.values()) == 3 * 60

@@ -35,8 +35,11 @@ rows = st.lists(
 
 @pytest.fixture
 def events(make_event):
-    """Made once for all the examples: each example removes its registrations when done."""
-    return [make_event(title=f"Incontro {n}", day=today_rome() - timedelta(days=10 + n)) for n in range(3)]
+    """Made once for all the examples: each example removes its registrations when done. Courses,
+    so that every presence's minutes are training hours."""
+    return [
+        make_event(title=f"Corso {n}", type_slug="corso", day=today_rome() - timedelta(days=10 + n)) for n in range(3)
+    ]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, current_app, has_request_context, redirect, request
-from flask_babel import get_locale, gettext, lazy_gettext, ngettext
+from flask_babel import get_locale, gettext, lazy_gettext, lazy_pgettext, ngettext, pgettext
 
 from app.redirects import safe_next_path
 
@@ -13,6 +13,8 @@ __all__ = [
     "gettext",
     "lazy_gettext",
     "ngettext",
+    "pgettext",
+    "lazy_pgettext",
     "select_locale",
     "language_arg",
     "current_language",

@@ -182,7 +182,7 @@ def _actor(user: User) -> audit.Actor:
 
 def record_login(user: User) -> None:
     with committed():
-        audit.record("accesso", actor=_actor(user), target=f"Utente {user.id}")
+        audit.record("accesso", actor=_actor(user))
 
 
 def record_failed_login(email: str) -> None:
@@ -193,17 +193,17 @@ def record_failed_login(email: str) -> None:
         if user is None:
             audit.record("accesso.fallito", detail="indirizzo senza account")
         else:
-            audit.record("accesso.fallito", actor=_actor(user), target=f"Utente {user.id}")
+            audit.record("accesso.fallito", actor=_actor(user))
 
 
 def record_failed_second_factor(user: User) -> None:
     with committed():
-        audit.record("accesso.secondo_fattore_fallito", actor=_actor(user), target=f"Utente {user.id}")
+        audit.record("accesso.secondo_fattore_fallito", actor=_actor(user))
 
 
 def record_logout(user: User) -> None:
     with committed():
-        audit.record("uscita", actor=_actor(user), target=f"Utente {user.id}")
+        audit.record("uscita", actor=_actor(user))
 
 
 # Administration ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from app.courses.labels import STANDING_LABELS
 from app.events.models import Event
 from app.formatting import long_datetime
 from app.i18n import gettext as _
+from app.i18n import pgettext
 from app.registrations.export import write_csv, write_xlsx
 from app.timeutil import ROME
 
@@ -36,7 +37,7 @@ def register_rows(event: Event) -> tuple[list[str], list[list]]:
     """One row per confirmed person, one column per lesson (✓, the minutes of a partial
     presence, or empty), then hours attended and the standing."""
     slots = courses.slots(event)
-    header = [_("Cognome"), _("Nome"), _("Ente")]
+    header = [_("Cognome"), pgettext("persona", "Nome"), _("Ente")]
     header += [f"{slot.starts_at.astimezone(ROME):%d/%m} {slot.title}" for slot in slots]
     header += [_("Ore frequentate"), _("Ore del corso"), _("Attestato")]
     body = []

@@ -12,12 +12,15 @@ from sqlalchemy import Select, or_, select
 
 from app.audit.models import AuditEntry
 from app.auth.models import User
+from app.events.labels import STATUS_LABELS as EVENT_STATUS_LABELS
 from app.events.models import Event
 from app.extensions import db
+from app.formatting import short_datetime
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.inputs import MAX_ID, date_arg, int_arg, page_arg, text_arg
 from app.registrations.export import write_csv, write_xlsx
+from app.registrations.labels import REGISTRATION_STATUS_LABELS
 from app.registrations.models import Registration
 from app.responses import download, private
 from app.search import fold, folded
@@ -65,6 +68,55 @@ ACTIONS = {
 }
 
 PER_PAGE = 50
+
+#: The fields an organizer reads most often in the log, named as on the forms; others show
+#: their column name.
+FIELDS = {
+    "title": _l("Titolo"),
+    "summary": _l("Sintesi"),
+    "description_html": _l("Descrizione"),
+    "status": _l("Stato"),
+    "starts_at": _l("Inizio"),
+    "ends_at": _l("Fine"),
+    "venue_id": _l("Luogo (n.)"),
+    "type_id": _l("Tipo (n.)"),
+    "series_id": _l("Serie (n.)"),
+    "capacity": _l("Posti"),
+    "online_url": _l("Link online"),
+    "cancellation_reason": _l("Motivo dell'annullamento"),
+    "first_name": _l("Nome (della persona)"),
+    "last_name": _l("Cognome"),
+    "email": _l("Email"),
+    "phone": _l("Telefono"),
+    "organization": _l("Ente"),
+    "role": _l("Ruolo"),
+    "active": _l("Attivo"),
+    "minutes": _l("Minuti di presenza"),
+    "revoked_at": _l("Revocato il"),
+    "subject": _l("Oggetto"),
+}
+
+
+def field_label(key: str) -> str:
+    return str(FIELDS.get(key, key))
+
+
+def value_label(key: str, value, action: str = "") -> str:
+    """A recorded value as a person reads it: states in words, moments in Rome time."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return _("sì") if value else _("no")
+    if key == "status":
+        labels = EVENT_STATUS_LABELS if action.startswith("evento") else REGISTRATION_STATUS_LABELS
+        label = labels.get(value)
+        return str(label) if label else str(value)
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
+        try:
+            return short_datetime(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
 
 
 @bp.before_request
@@ -204,6 +256,8 @@ def audit_log():
             events=events,
             actions=ACTIONS,
             action_label=action_label,
+            field_label=field_label,
+            value_label=value_label,
         )
     )
 
@@ -220,7 +274,10 @@ def _export_rows(filters: Filters) -> tuple[list[str], list[list]]:
             titles.get(entry.event_id, entry.event_id or ""),
             people.get(entry.registration_id, entry.registration_id or ""),
             entry.target,
-            "; ".join(f"{key}: {old} → {new}" for key, (old, new) in (entry.changes or {}).items()),
+            "; ".join(
+                f"{field_label(key)}: {value_label(key, old, entry.action)} → {value_label(key, new, entry.action)}"
+                for key, (old, new) in (entry.changes or {}).items()
+            ),
             entry.detail,
             entry.ip,
         ]

@@ -7,6 +7,7 @@ import io
 from datetime import datetime
 
 from app.i18n import gettext as _
+from app.i18n import pgettext
 from app.registrations import signals
 from app.registrations.labels import ENTE_LABELS, REGISTRATION_STATUS_LABELS, ROLE_LABELS, answer_label
 from app.registrations.models import Question, Registration
@@ -45,7 +46,7 @@ def rows(registrations: list[Registration], questions: list[Question]) -> tuple[
     (or None), for each format to write as it should."""
     header = [
         _("Cognome"),
-        _("Nome"),
+        pgettext("persona", "Nome"),
         _("Email"),
         _("Telefono"),
         _("Ente"),

@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 from app.comuni import by_code
 from app.forms import BaseForm
 from app.i18n import lazy_gettext as _l
+from app.i18n import lazy_pgettext
 from app.registrations.labels import ENTE_LABELS, ROLE_LABELS
 from app.registrations.models import ParticipantRole, Question, QuestionKind
 from app.registrations.services import (
@@ -40,7 +41,8 @@ def _valid_email(form, field):
 
 
 class ParticipantForm(BaseForm):
-    first_name = StringField(_l("Nome"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    # "Nome" is also a venue's or an organization's name; a person's is "Prénom" in French.
+    first_name = StringField(lazy_pgettext("persona", "Nome"), validators=[DataRequired(REQUIRED), Length(max=100)])
     last_name = StringField(_l("Cognome"), validators=[DataRequired(REQUIRED), Length(max=100)])
     email = EmailField(
         _l("Email"),

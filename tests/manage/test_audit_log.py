@@ -182,3 +182,12 @@ def test_erasing_a_registration_leaves_no_name_in_the_log(logged_in, make_event)
         assert "Lanzavecchia" not in text and "ottavia@" not in text
     assert _entries("privacy.cancellazione")
     assert db.session.get(Event, event.id)
+
+
+def test_changes_read_in_words_states_and_field_names(logged_in, make_event):
+    event = make_event("Riunione della Consulta")
+    _post(logged_in, f"/gestione/eventi/{event.id}/annulla", reason="Sala inagibile")
+    page = logged_in.get("/gestione/registro", query_string={"event": event.id}).get_data(as_text=True)
+    assert "Stato: Pubblicato → Annullato" in page
+    assert "Motivo dell&#39;annullamento" in page
+    assert "status:" not in page

@@ -5,6 +5,7 @@ XLSX. Figures come only from the events the signed-in organizer may see (`visibl
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -22,7 +23,7 @@ from app.participation.tables import SIZE_LABELS
 from app.registrations import services as registrations
 from app.registrations.labels import ENTE_LABELS
 from app.responses import download, private
-from app.timeutil import today_rome
+from app.timeutil import ROME, today_rome
 
 bp = Blueprint("manage_participation", __name__)
 
@@ -168,16 +169,31 @@ def _report(anno: int) -> services.Report:
     return services.report(anno, visible_events)
 
 
+def _as_of(report: services.Report) -> str:
+    """'25 novembre 2026': the day the figures were taken, in Rome."""
+    return format_date(report.as_of.astimezone(ROME).date(), "d MMMM y")
+
+
 @bp.get("/rapporto/<int:anno>")
 def report(anno: int):
+    result = _report(anno)
     return render_template(
-        "participation/report.html", report=_report(anno), size_labels=SIZE_LABELS, provinces=comuni.PROVINCES
+        "participation/report.html",
+        report=result,
+        as_of=_as_of(result),
+        size_labels=SIZE_LABELS,
+        provinces=comuni.PROVINCES,
     )
 
 
 @bp.get("/rapporto/<int:anno>.pdf")
 def report_pdf(anno: int):
+    result = _report(anno)
     html = render_template(
-        "participation/report_pdf.html", report=_report(anno), size_labels=SIZE_LABELS, provinces=comuni.PROVINCES
+        "participation/report_pdf.html",
+        report=result,
+        as_of=_as_of(result),
+        size_labels=SIZE_LABELS,
+        provinces=comuni.PROVINCES,
     )
     return download(html_to_pdf(html), "application/pdf", f"rapporto-attivita-{anno}.pdf")

@@ -54,6 +54,9 @@ class Filters:
     type_id: int | None = None
     series_id: int | None = None
     event_id: int | None = None
+    #: Only published events that had begun by then (the annual report's events held); None: any
+    #: event but the cancelled ones.
+    held_by: datetime | None = None
 
     def __post_init__(self):
         if self.start and self.end and self.end < self.start:
@@ -78,6 +81,8 @@ def events_query(filters: Filters, visible=None) -> Select:
         query = query.where(Event.series_id == filters.series_id)
     if filters.event_id:
         query = query.where(Event.id == filters.event_id)
+    if filters.held_by:
+        query = query.where(Event.status == EventStatus.PUBLISHED, Event.starts_at <= filters.held_by)
     return visible(query) if visible is not None else query
 
 
@@ -396,8 +401,16 @@ def open_data(year: int | None = None, now: datetime | None = None) -> list[Open
 
 @dataclass
 class Report:
+    """A year's activity as of `as_of`: every figure is about the events held by then (published
+    and begun); drafts, cancelled events and events still to come are not in them."""
+
     year: int
+    as_of: datetime
     events: int
+    #: Published events of the year that had not begun at `as_of`: told apart, not counted.
+    upcoming: int
+    #: Events of the year postponed to a date still to be set: told apart, not counted.
+    postponed: int
     by_type: list[tuple[str, int]]
     by_series: list[tuple[str, int]]
     participation: Participation
@@ -416,9 +429,17 @@ class Report:
         return self.events == 0
 
 
-def report(year: int, visible=None) -> Report:
-    filters = Filters.year(year)
+def report(year: int, visible=None, now: datetime | None = None) -> Report:
+    now = now or utcnow()
+    filters = Filters.year(year, held_by=now)
     events = events_query(filters, visible)
+    in_year = events_query(Filters.year(year), visible)
+    upcoming = db.session.scalar(
+        select(func.count()).where(Event.id.in_(in_year), Event.status == EventStatus.PUBLISHED, Event.starts_at > now)
+    )
+    postponed = db.session.scalar(
+        select(func.count()).where(Event.id.in_(in_year), Event.status == EventStatus.POSTPONED)
+    )
     by_type = db.session.execute(
         select(EventType.label, func.count(Event.id))
         .join(Event, Event.type_id == EventType.id)
@@ -454,7 +475,10 @@ def report(year: int, visible=None) -> Report:
     ).one()
     return Report(
         year=year,
+        as_of=now,
         events=sum(n for _label, n in by_type),
+        upcoming=upcoming or 0,
+        postponed=postponed or 0,
         by_type=[(label, n) for label, n in by_type],
         by_series=[(title, n) for title, n in by_series],
         participation=participation(filters, visible),

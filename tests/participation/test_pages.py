@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -14,11 +14,14 @@ from sqlalchemy import select
 
 from app.auth.models import Role, UserEventType
 from app.auth.services import create_user
+from app.events import services as events
 from app.events.models import EventType
 from app.extensions import db
+from app.participation import services
 from app.registrations.models import Registration
-from app.timeutil import today_rome
+from app.timeutil import rome_datetime, today_rome
 from tests.factories import attend, csrf_token_from, enrol, log_in
+from tests.support.pdf import pdf_text
 
 
 @pytest.fixture
@@ -163,7 +166,7 @@ def test_the_annual_report_and_its_pdf(logged_in, world):
 
 
 def test_a_year_without_events_is_an_empty_report_and_a_silly_year_none(logged_in, world):
-    assert "Nessun evento nel 2001" in logged_in.get("/gestione/rapporto/2001").get_data(as_text=True)
+    assert "Nessun evento svolto nel 2001" in logged_in.get("/gestione/rapporto/2001").get_data(as_text=True)
     assert logged_in.get("/gestione/rapporto/99999").status_code == 404
 
 
@@ -198,3 +201,32 @@ def test_resolving_without_a_kind_asks_for_one(logged_in, past_meeting):
     )
     assert response.status_code == 303
     assert db.session.scalar(select(Registration.ente_tipo)) == "associazione"
+
+
+def test_the_annual_report_counts_only_events_held_and_tells_the_others_apart(logged_in, make_event, from_comune):
+    year = today_rome().year - 1
+    on = lambda month, day: date(year, month, day)  # noqa: E731
+    held = make_event(title="Assemblea di marzo", day=on(3, 10))
+    draft = make_event(title="Bozza di febbraio", day=on(2, 1), status="draft")
+    postponed = make_event(title="Riunione rinviata", day=on(6, 1))
+    events.postpone_event(postponed, "Data da definire")
+    december = make_event(title="Incontro di dicembre", day=on(12, 10))
+    for event, comune in [(held, "Alba (CN)"), (draft, "Bra (CN)"), (postponed, "Cuneo (CN)"), (december, "Asti (AT)")]:
+        from_comune(event, comune)
+    report = services.report(year, now=rome_datetime(on(11, 25), time(12)))
+    assert (report.events, report.upcoming, report.postponed) == (1, 1, 1)
+    assert [f.comune.name for f in report.participation.per_comune] == ["Alba"]
+    page = logged_in.get(f"/gestione/rapporto/{year}").get_data(as_text=True)
+    assert "Dati aggiornati al" in page
+    assert "Bra" not in page  # the draft's comune
+    assert "1 evento rinviato a data da definire" in page
+    pdf = pdf_text(logged_in.get(f"/gestione/rapporto/{year}.pdf").get_data())
+    assert "Dati aggiornati al" in pdf
+    assert "2 eventi svolti" in pdf  # by today December is over too; the draft and the postponed never count
+
+
+def test_a_year_with_only_a_draft_is_an_empty_report(logged_in, make_event, from_comune):
+    year = today_rome().year + 1
+    from_comune(make_event(title="Bozza dell'anno prossimo", day=date(year, 3, 10), status="draft"), "Alba (CN)")
+    page = logged_in.get(f"/gestione/rapporto/{year}").get_data(as_text=True)
+    assert f"Nessun evento svolto nel {year}" in page

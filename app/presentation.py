@@ -12,6 +12,7 @@ from app.events.labels import ATTENDANCE_LABELS, STATUS_LABELS
 from app.events.models import AttendanceMode, Event, EventStatus
 from app.formatting import (
     clock,
+    date_range,
     day_label,
     event_when,
     long_date,
@@ -42,6 +43,21 @@ def map_url(event_or_venue) -> str | None:
     if venue.latitude is not None and venue.longitude is not None:
         return f"https://www.openstreetmap.org/?mlat={venue.latitude}&mlon={venue.longitude}#map=17/{venue.latitude}/{venue.longitude}"
     return "https://www.openstreetmap.org/search?query=" + quote_plus(venue.full_address)
+
+
+#: Days whose Italian name starts with a vowel (uno, otto, undici): "per l'8 dicembre".
+_ELIDED_DAYS = {1, 8, 11}
+
+
+def postponed_when(event: Event) -> str:
+    """A postponed event's date line: no date any more, and the old one only as what was
+    planned, so nobody reads it as still valid."""
+    if event.is_multi_day:
+        return _("Data da definire (era previsto %(period)s)", period=date_range(event.first_day, event.last_day))
+    day = format_date(event.first_day, "d MMMM y")
+    if event.first_day.day in _ELIDED_DAYS:
+        return _("Data da definire (era previsto per l'%(day)s)", day=day)
+    return _("Data da definire (era previsto per il %(day)s)", day=day)
 
 
 def has_endpoint(name: str) -> bool:
@@ -131,6 +147,7 @@ def init_app(app: Flask) -> None:
         format_day=day_label,
         clock=clock,
         event_when=event_when,
+        postponed_when=postponed_when,
         summary_label=summary_label,
         after_colon=after_colon,
         text_on=readable_text_color,

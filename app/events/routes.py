@@ -45,7 +45,11 @@ def filters_from_request() -> services.EventFilters:
 
 @bp.get("/")
 def home():
-    return render_template("events/home.html", groups=services.upcoming_by_type())
+    # A postponed event keeps its old place in time but has no date: dated events come first.
+    groups = [
+        (event_type, sorted(events, key=lambda e: e.is_postponed)) for event_type, events in services.upcoming_by_type()
+    ]
+    return render_template("events/home.html", groups=groups)
 
 
 @bp.get("/eventi")
@@ -107,20 +111,29 @@ def month_calendar():
     start, end = month_bounds(year, month)
     events = services.events_in_range(start, end)
     weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
-    # Long events (an exhibition of several weeks) are listed once above the grid and shown
-    # only on their first day, instead of filling every cell they span.
+    grid_first, grid_last = weeks[0][0], weeks[-1][-1]
+    # Each cell holds (event, lesson): a course is on the days of its lessons, each at its
+    # own time, not only on its first day. Long events without lessons (an exhibition of
+    # several weeks) are listed once above the grid and shown only on their first day,
+    # instead of filling every cell they span.
     long_events = [e for e in events if (e.last_day - e.first_day).days >= LONG_EVENT_DAYS]
     by_day: dict[date, list] = {}
     for event in events:
-        if event in long_events:
-            by_day.setdefault(event.first_day, []).append(event)
+        if event.lessons:
+            for lesson in event.lessons:
+                day = lesson.starts_at.astimezone(ROME).date()
+                if grid_first <= day <= grid_last:
+                    by_day.setdefault(day, []).append((event, lesson))
             continue
-        first = max(event.first_day, weeks[0][0])
-        last = min(event.last_day, weeks[-1][-1])
-        day = first
+        if event in long_events:
+            by_day.setdefault(event.first_day, []).append((event, None))
+            continue
+        day, last = max(event.first_day, grid_first), min(event.last_day, grid_last)
         while day <= last:
-            by_day.setdefault(day, []).append(event)
+            by_day.setdefault(day, []).append((event, None))
             day += timedelta(days=1)
+    for entries in by_day.values():
+        entries.sort(key=lambda entry: (entry[1] or entry[0]).starts_at)
     prev_month = (year - 1, 12) if month == 1 else (year, month - 1)
     next_month = (year + 1, 1) if month == 12 else (year, month + 1)
     return render_template(

@@ -227,6 +227,8 @@ def events_in_range(start: datetime, end: datetime) -> list[Event]:
             select(Event)
             .where(Event.status.in_(PUBLIC_STATUSES), Event.starts_at < end, Event.ends_at > start)
             .order_by(Event.starts_at, Event.id)
+            # The month grid places each lesson of a course on its day.
+            .options(selectinload(Event.sessions))
         )
     )
 

@@ -121,7 +121,9 @@ class MonthFigures:
     month: str  # "2026-03"
     comuni: int
     registrations: int
-    attendances: int
+    #: None while the month has not ended: its presences are not all recorded yet, and 0 would
+    #: read as nobody came.
+    attendances: int | None
 
 
 @dataclass
@@ -136,6 +138,8 @@ class Participation:
     minutes: int = 0
     #: Confirmed registrations whose ente is not a known comune (other bodies, or not yet resolved).
     registrations_elsewhere: int = 0
+    #: Their attendances, so that the monthly table's columns add up to the totals.
+    attendances_elsewhere: int = 0
     reached_codes: set[str] = field(default_factory=set)
 
     @property
@@ -184,6 +188,17 @@ def _month(moment: datetime) -> str:
     return moment.astimezone(ROME).strftime("%Y-%m")
 
 
+def _months_between(first: str, last: str) -> list[str]:
+    """Every month from `first` to `last` ("2026-10", "2026-11", "2026-12"), so that a month
+    without activity shows as 0 instead of vanishing from the trend."""
+    year, month = map(int, first.split("-"))
+    months = []
+    while f"{year:04d}-{month:02d}" <= last:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
 def _attended_minutes(registration_ids: list[int]) -> dict[int, int]:
     """The registrations with at least one presence, each with its minutes of training: at a
     course (a type with lessons) a partial presence its minutes, a whole one the lesson's; at any
@@ -207,8 +222,9 @@ def _attended_minutes(registration_ids: list[int]) -> dict[int, int]:
     return minutes
 
 
-def participation(filters: Filters, visible=None) -> Participation:
-    """The figures for the events `filters` and `visible` select."""
+def participation(filters: Filters, visible=None, now: datetime | None = None) -> Participation:
+    """The figures for the events `filters` and `visible` select; the monthly trend covers the
+    period asked for (else the months from the first to the last with activity), every month."""
     events = events_query(filters, visible)
     rows = db.session.execute(
         select(Registration.id, Registration.email, Registration.comune_istat, Registration.event_id, Event.starts_at)
@@ -231,6 +247,7 @@ def participation(filters: Filters, visible=None) -> Participation:
         result.minutes += minutes.get(row.id, 0)
         if comune is None:
             result.registrations_elsewhere += 1
+            result.attendances_elsewhere += attended
             continue
         item = figures.setdefault(comune.code, ComuneFigures(comune))
         item.registrations += 1
@@ -250,11 +267,26 @@ def participation(filters: Filters, visible=None) -> Participation:
     result.reached_codes = {f.comune.code for f in result.piedmont}
     result.provinces = _groups(result.reached_codes, lambda c: c.sigla, list(comuni.PROVINCES))
     result.sizes = _groups(result.reached_codes, lambda c: c.size_class, [s.key for s in comuni.SIZE_CLASSES])
-    result.months = [
-        MonthFigures(month, len(m["comuni"]), m["registrations"], m["attendances"])
-        for month, m in sorted(months.items())
-    ]
+    result.months = _trend(months, filters, now or utcnow())
     return result
+
+
+def _trend(months: dict[str, dict], filters: Filters, now: datetime) -> list[MonthFigures]:
+    first = [f"{filters.start:%Y-%m}"] if filters.start else []
+    last = [f"{filters.end:%Y-%m}"] if filters.end else []
+    if not months and not (first and last):
+        return []
+    current = _month(now)
+    empty = {"comuni": (), "registrations": 0, "attendances": 0}
+    return [
+        MonthFigures(
+            month,
+            len(months.get(month, empty)["comuni"]),
+            months.get(month, empty)["registrations"],
+            months.get(month, empty)["attendances"] if month < current else None,
+        )
+        for month in _months_between(min(first or months), max(last or months))
+    ]
 
 
 def _groups(reached: set[str], key, keys: list[str]) -> list[GroupFigures]:

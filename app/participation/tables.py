@@ -4,6 +4,9 @@ it is shown (CSV for Italian Excel, XLSX), so the page and the files can never d
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import format_date
 
 from app import comuni
 from app.i18n import gettext as _
@@ -55,6 +58,11 @@ def _figures_header() -> list[str]:
     ]
 
 
+def month_label(month: str) -> str:
+    """ "2026-10" as "ott 2026" (in the page's language)."""
+    return format_date(date.fromisoformat(f"{month}-01"), "MMM y")
+
+
 #: Table names, as they appear in the export addresses.
 NAMES = ("comuni", "province", "classi", "mesi", "piu-attivi", "mai-raggiunti")
 
@@ -79,11 +87,22 @@ def table(name: str, result: Participation, province: str | None = None, size: s
             [[str(SIZE_LABELS[g.key]), g.reached, g.total, g.share] for g in result.sizes],
         )
     if name == "mesi":
+        rows = [[month_label(m.month), m.comuni, m.registrations, m.attendances] for m in result.months]
+        if result.registrations_elsewhere:
+            # without it the columns would not add up to the totals above the table
+            rows.append(
+                [
+                    _("Senza comune (altri enti o non abbinati)"),
+                    None,
+                    result.registrations_elsewhere,
+                    result.attendances_elsewhere,
+                ]
+            )
         return Table(
             name,
             _("Andamento per mese"),
             [_("Mese"), _("Comuni raggiunti"), _("Iscrizioni confermate"), _("Presenze")],
-            [[m.month, m.comuni, m.registrations, m.attendances] for m in result.months],
+            rows,
         )
     if name == "mai-raggiunti":
         return Table(

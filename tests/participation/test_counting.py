@@ -3,7 +3,7 @@ and events, attendances and hours from the courses' attendance (partial presence
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, time, timedelta
 
 import pytest
 
@@ -11,7 +11,7 @@ from app import comuni
 from app.participation import services
 from app.participation.services import Filters
 from app.registrations import services as registrations
-from app.timeutil import today_rome
+from app.timeutil import rome_datetime, today_rome
 from tests.factories import attend, enrol, register
 
 
@@ -118,3 +118,22 @@ def test_a_consulta_meeting_counts_as_attendance_but_not_as_training_hours(make_
     assert result.minutes == 3 * 60
     history = services.comune_history("001272")
     assert sum(history.minutes_by_year.values()) == 3 * 60
+
+
+def test_the_monthly_trend_has_every_month_of_the_period_and_no_presences_for_months_not_ended(make_event, from_comune):
+    year = today_rome().year - 1
+    october = make_event(title="Ottobre", day=date(year, 10, 8))
+    december = make_event(title="Dicembre", day=date(year, 12, 3))
+    attend(october, from_comune(october, "Alba (CN)"), [0])
+    attend(december, from_comune(december, "Bra (CN)"), [0])
+    result = services.participation(Filters(start=date(year, 9, 1), end=date(year, 12, 31)))
+    assert [(m.month[5:], m.comuni, m.attendances) for m in result.months] == [
+        ("09", 0, 0),
+        ("10", 1, 1),
+        ("11", 0, 0),  # a month without activity is 0, not missing
+        ("12", 1, 1),
+    ]
+    # seen from the middle of December, its presences are not all in yet
+    mid_december = rome_datetime(date(year, 12, 15), time(12))
+    result = services.participation(Filters(), now=mid_december)
+    assert [(m.month[5:], m.attendances) for m in result.months] == [("10", 1), ("11", 0), ("12", None)]

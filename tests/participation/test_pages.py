@@ -230,3 +230,17 @@ def test_a_year_with_only_a_draft_is_an_empty_report(logged_in, make_event, from
     from_comune(make_event(title="Bozza dell'anno prossimo", day=date(year, 3, 10), status="draft"), "Alba (CN)")
     page = logged_in.get(f"/gestione/rapporto/{year}").get_data(as_text=True)
     assert f"Nessun evento svolto nel {year}" in page
+
+
+def test_the_monthly_table_names_months_the_italian_way_and_adds_up_to_the_totals(logged_in, make_event, from_comune):
+    year = today_rome().year - 1
+    october = make_event(title="Ottobre", day=date(year, 10, 8))
+    december = make_event(title="Dicembre", day=date(year, 12, 3))
+    from_comune(october, "Alba (CN)")
+    from_comune(december, "Bra (CN)")
+    enrol(december, ente_tipo="associazione", organization="Legambiente")
+    response = logged_in.get(f"/gestione/partecipazione/mesi.csv?dal={year}-10-01&al={year}-12-31")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    assert [row[0] for row in rows[1:]] == [f"ott {year}", f"nov {year}", f"dic {year}", rows[-1][0]]
+    assert rows[-1][0].startswith("Senza comune")
+    assert sum(int(row[2]) for row in rows[1:]) == 3  # every confirmed registration, as in the headline

@@ -24,6 +24,10 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 proc_name = "incontri"
+# systemd manages the processes (reload is HUP); gunicorn's control socket would sit in the
+# user's home, read-only under the unit's ProtectSystem=strict and shared by every gunicorn the
+# same user runs.
+control_socket_disable = True
 # nginx already refuses larger requests; these only guard against a client that reaches
 # gunicorn directly.
 limit_request_line = 8190

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 
 from tests.support.deployment import (
+    DEPLOY,
     ROOT,
     Gunicorn,
     Nginx,
@@ -32,9 +33,31 @@ class Site:
     gunicorn: Gunicorn
 
 
+def configuration(folder, upstream: int, https_port: int, http_port: int) -> str:
+    """The shipped site with this test's ports, certificate and checkout."""
+    cert, key = self_signed_certificate(folder)
+    (folder / "acme").mkdir()
+    return site_configuration(
+        {
+            "server 127.0.0.1:8000;": f"server 127.0.0.1:{upstream};",
+            "listen 80;": f"listen 127.0.0.1:{http_port};",
+            "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
+            "/etc/letsencrypt/live/eventi.example.it/fullchain.pem": str(cert),
+            "/etc/letsencrypt/live/eventi.example.it/privkey.pem": str(key),
+            "/var/www/letsencrypt": str(folder / "acme"),
+            "/srv/incontri/app/static/": f"{ROOT / 'app' / 'static'}/",
+            "/srv/incontri/deploy/nginx": str(DEPLOY / "nginx"),
+        }
+    )
+
+
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    binary = require_tool("nginx", "/usr/sbin/nginx")
+def nginx_binary():
+    return require_tool("nginx", "/usr/sbin/nginx")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, nginx_binary):
     folder = tmp_path_factory.mktemp("nginx")
     https_port, http_port = free_port(), free_port()
     env = app_environment(
@@ -46,21 +69,9 @@ def site(tmp_path_factory):
     )
     flask(env, "db", "upgrade")
     flask(env, "demo", "load")
-    cert, key = self_signed_certificate(folder)
-    (folder / "acme").mkdir()
     with Gunicorn(env, folder / "gunicorn.log") as gunicorn:
-        configuration = site_configuration(
-            {
-                "server 127.0.0.1:8000;": f"server 127.0.0.1:{gunicorn.port};",
-                "listen 80;": f"listen 127.0.0.1:{http_port};",
-                "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
-                "/etc/letsencrypt/live/eventi.example.it/fullchain.pem": str(cert),
-                "/etc/letsencrypt/live/eventi.example.it/privkey.pem": str(key),
-                "/var/www/letsencrypt": str(folder / "acme"),
-                "/srv/incontri/app/static/": f"{ROOT / 'app' / 'static'}/",
-            }
-        )
-        with Nginx(binary, folder, configuration) as nginx:
+        shipped = configuration(folder, gunicorn.port, https_port, http_port)
+        with Nginx(nginx_binary, folder, shipped) as nginx:
             nginx.wait(https_port)
             nginx.wait(http_port)
             yield Site(https_port, http_port, gunicorn)
@@ -152,3 +163,15 @@ def test_a_forged_forwarded_for_does_not_escape_the_limit(site):
         assert failed_login(site, "127.0.0.4", {"X-Forwarded-For": f"10.0.0.{attempt}"}) == 422
     assert failed_login(site, "127.0.0.4", {"X-Forwarded-For": "10.0.0.99"}) == 429
     assert failed_login(site, "127.0.0.4", {"X-Forwarded-For": "127.0.0.5, 127.0.0.6"}) == 429
+
+
+def test_an_italian_503_when_gunicorn_does_not_answer(tmp_path, nginx_binary):
+    https_port, http_port = free_port(), free_port()
+    nobody_listens = free_port()
+    with Nginx(nginx_binary, tmp_path, configuration(tmp_path, nobody_listens, https_port, http_port)) as nginx:
+        nginx.wait(https_port)
+        response = request(https_port, "/eventi/incontro/iscrizione", method="POST", tls=True, body=b"email=x")
+    assert response.status == 503
+    assert response.header("Retry-After") == "5"
+    assert response.header("Cache-Control") == "no-store"
+    assert "Il servizio è momentaneamente non disponibile." in response.body.decode()

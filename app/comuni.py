@@ -5,6 +5,7 @@ their successor, and the lookups that turn what people type into an ISTAT code."
 from __future__ import annotations
 
 import csv
+import difflib
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -182,10 +183,38 @@ def _by_key() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
 
 _LABEL = re.compile(r"^(.*?)\s*\(\s*([A-Za-z]{2})\s*\)\s*$")
 
+#: What council staff write before the name: "Comune di Alba", "Città di Bra", "comune Alba".
+_TITLE = re.compile(r"^(?:(?:il|lo|la)\s+)?(?:comune|citta|municipio)(?:\s+(?:di|de|del|della|dell|d))?\s+(?=\S)")
+#: "S." or "S" standing for a saint: San, Santo, Santa or Sant' ("S. Ambrogio", "Borgo S. Dalmazzo").
+_SAINT = re.compile(r"(?:^| )s(?= )")
+_SAINTS = ("san", "santo", "santa", "sant")
+
+
+def _variants(key: str) -> list[str]:
+    """The folded spellings a typed name may stand for, the name as typed first: without a
+    "Comune di" in front (a comune called "Città di Castello" keeps its own name, being tried
+    first), and with "S." read as each saint's form."""
+    names = [key]
+    untitled = _TITLE.sub("", key)
+    if untitled != key:
+        names.append(untitled)
+    variants = []
+    for name in names:
+        variants.append(name)
+        if _SAINT.search(name):
+            variants += [_SAINT.sub(lambda m, saint=saint: m[0][:-1] + saint, name, count=1) for saint in _SAINTS]
+    return list(dict.fromkeys(variants))
+
+
+def _codes_for(name: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    index = _by_key()
+    return next((index[v] for v in _variants(_key(name)) if v in index), None)
+
 
 def from_label(text: str | None) -> Comune | None:
     """What the comune field accepts: an ISTAT code ("004003") or a name as suggested
-    ("Alba (CN)"), or a name alone that only one comune has. Case and accents do not matter."""
+    ("Alba (CN)"), or a name alone that only one comune has, also as staff write it ("Comune di
+    Alba", "S. Ambrogio di Torino"). Case and accents do not matter."""
     text = (text or "").strip()
     if not text:
         return None
@@ -193,7 +222,7 @@ def from_label(text: str | None) -> Comune | None:
         return by_code(text)
     match = _LABEL.match(text)
     name, sigla = (match[1], match[2].upper()) if match else (text, None)
-    codes = _by_key().get(_key(name))
+    codes = _codes_for(name)
     if not codes:
         return None
     piedmont_codes, other_codes = codes
@@ -202,6 +231,25 @@ def from_label(text: str | None) -> Comune | None:
         candidates = [c for c in candidates if c.sigla == sigla]
         return candidates[0] if len(candidates) == 1 else None
     return candidates[0] if len(candidates) == 1 else None
+
+
+def closest(text: str | None, limit: int = 3) -> list[Comune]:
+    """The comuni whose names come nearest to a name nobody has ("Albba", "Alba (TO)"), Piedmont
+    first, for a "did you mean" when the comune field matches nothing."""
+    match = _LABEL.match((text or "").strip())
+    key = _key(match[1] if match else text or "")
+    if len(key) < 2:
+        return []
+    index = _by_key()
+    names = []
+    for variant in _variants(key):
+        names += difflib.get_close_matches(variant, index.keys(), n=limit, cutoff=0.75)
+    found = []
+    for name in dict.fromkeys(names):
+        piedmont_codes, other_codes = index[name]
+        found += [by_code(c) for c in (*piedmont_codes, *other_codes)]
+    found = list(dict.fromkeys(found))
+    return sorted(found, key=lambda c: not c.in_piedmont)[:limit]
 
 
 #: Words before a comune's name in free text: "Comune di Alba", "Città di Bra", "Municipio di…".
@@ -252,19 +300,18 @@ def match_free_text(text: str | None) -> Comune | None:
 
 
 def suggest(text: str | None, limit: int = 12) -> list[Comune]:
-    """Comuni whose name begins with, then contains, what was typed: Piedmont first."""
+    """Comuni whose name begins with, then contains, what was typed (or what it stands for:
+    "comune di alba", "S. Ambrogio"): Piedmont first."""
     key = _key(text or "")
     if len(key) < 2:
         return []
-    starts, contains = [], []
+    keys = [k for k in _variants(key) if len(k) >= 2]
+    found = []
     for comune in all_comuni().values():
         name = _key(comune.name)
-        if name.startswith(key):
-            starts.append(comune)
-        elif key in name:
-            contains.append(comune)
-
-    def order(c: Comune):
-        return (not c.in_piedmont, fold(c.name), c.sigla)
-
-    return (sorted(starts, key=order) + sorted(contains, key=order))[:limit]
+        # a name beginning with the text as typed before one beginning with a reading of it
+        ranks = [(0, i) for i, k in enumerate(keys) if name.startswith(k)]
+        ranks += [(1, i) for i, k in enumerate(keys) if k in name]
+        if ranks:
+            found.append((min(ranks), not comune.in_piedmont, fold(comune.name), comune.sigla, comune))
+    return [item[-1] for item in sorted(found, key=lambda item: item[:-1])][:limit]

@@ -15,7 +15,7 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from app.comuni import from_label, match_free_text
+from app.comuni import closest, from_label, match_free_text
 from app.events import services as events
 from app.events import signals as event_signals
 from app.events.models import Event, EventStatus
@@ -196,10 +196,21 @@ def resolve_ente(data: ParticipantInput) -> Ente:
                 _l("Indicare il Comune: scrivendo le prime lettere compaiono i suggerimenti."), "comune"
             )
         if comune is None:
+            near = closest(typed)
+            if near:
+                raise RegistrationError(
+                    _l(
+                        "Comune «%(typed)s» non trovato. Forse: %(names)s? Sceglierlo tra i suggerimenti "
+                        "o indicare il codice ISTAT (6 cifre).",
+                        typed=typed[:60],
+                        names=", ".join(f"«{c.label}»" for c in near),
+                    ),
+                    "comune",
+                )
             raise RegistrationError(
                 _l(
-                    "Comune «%(typed)s» non trovato: sceglierlo tra i suggerimenti (per esempio «Alba (CN)») "
-                    "o indicare il codice ISTAT (6 cifre).",
+                    "Comune «%(typed)s» non trovato: scrivendo le prime lettere del nome compaiono i "
+                    "suggerimenti; in alternativa indicare il codice ISTAT (6 cifre).",
                     typed=typed[:60],
                 ),
                 "comune",

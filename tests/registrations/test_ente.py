@@ -24,6 +24,43 @@ def test_a_comune_is_taken_by_code_or_by_its_suggested_name(client, make_event, 
     assert registration.organization == "Comune di Alba"  # the free-text name, filled in when left empty
 
 
+@pytest.mark.parametrize(
+    "typed", ["Comune di Alba", "comune di alba", "COMUNE ALBA", "Città di Alba", "Comune di Alba (CN)"]
+)
+def test_a_comune_is_taken_as_council_staff_write_it(client, make_event, typed):
+    response = post_registration_form(client, make_event(), ente_tipo="comune", comune=typed, organization="")
+    assert response.status_code == 303
+    assert _only_registration().comune_istat == "004003"
+
+
+def test_s_dot_stands_for_a_saint(client, make_event):
+    typed = "S. Ambrogio di Torino"
+    assert post_registration_form(client, make_event(), ente_tipo="comune", comune=typed).status_code == 303
+    assert _only_registration().comune_istat == "001255"  # Sant'Ambrogio di Torino
+
+
+@pytest.mark.parametrize(
+    "typed, first",
+    [
+        ("comune di alba", "Alba (CN)"),
+        ("S. Ambrogio", "Sant'Ambrogio di Torino (TO)"),
+        ("S Ambrogio", "Sant'Ambrogio di Torino (TO)"),
+        ("Borgo S. Dalmazzo", "Borgo San Dalmazzo (CN)"),
+        ("Città di Castello", "Città di Castello (PG)"),  # a comune whose own name has the prefix
+    ],
+)
+def test_the_suggestions_read_prefixes_and_saints(client, typed, first):
+    labels = [item["label"] for item in client.get("/comuni/suggerimenti", query_string={"q": typed}).get_json()]
+    assert labels[:1] == [first]
+
+
+def test_an_unknown_comune_suggests_the_nearest_names(client, make_event):
+    page = post_registration_form(client, make_event(), ente_tipo="comune", comune="Albba").get_data(as_text=True)
+    assert "Comune «Albba» non trovato. Forse: «Alba (CN)»" in page
+    page = post_registration_form(client, make_event(), ente_tipo="comune", comune="Alba (TO)").get_data(as_text=True)
+    assert "Forse: «Alba (CN)»" in page
+
+
 def test_the_suggestions_ignore_accents_and_case(client):
     labels = [item["label"] for item in client.get("/comuni/suggerimenti?q=MONDOVI").get_json()]
     assert labels[0] == "Mondovì (CN)"
@@ -34,6 +71,8 @@ def test_an_unknown_comune_is_refused_on_its_field(client, make_event):
     response = post_registration_form(client, make_event(), ente_tipo="comune", comune="Atlantide (XX)")
     assert response.status_code == 422
     assert "Comune «Atlantide (XX)» non trovato" in response.get_data(as_text=True)
+    error = response.get_data(as_text=True).split('id="comune-error"')[1].split("</div>")[0]
+    assert "Alba" not in error  # no example unrelated to what was typed
     assert db.session.scalars(select(Registration)).first() is None
 
 

@@ -17,6 +17,7 @@ from app.outbox import services as outbox
 from app.outbox.models import OutboxMessage
 from app.outbox.signals import worker_pass
 from app.registrations.models import Registration
+from app.registrations.notifications import participant_url
 from app.transaction import committed
 from app.urls import absolute_url
 
@@ -59,7 +60,7 @@ def queue_certificate(certificate: Certificate) -> bool:
         facts=certificate.facts,
         code=certificate.code,
         verify_url=certificates.verification_url(certificate),
-        manage_url=absolute_url("registrations.registration", token=registration.token),
+        manage_url=participant_url("registrations.registration", registration, token=registration.token),
     )
     attachment = outbox.Attachment(
         certificates.filename(certificate), "application/pdf", certificates.render_pdf(certificate)
@@ -125,9 +126,9 @@ def queue_follow_up(registration: Registration, event: Event) -> bool:
         registration=registration,
         event=event,
         materials=_material_links(event, registration.locale),
-        event_url=absolute_url("events.event_detail", slug=event.slug),
-        feedback_url=absolute_url("courses.feedback_form", code=feedback.link_code(registration)),
-        manage_url=absolute_url("registrations.registration", token=registration.token),
+        event_url=participant_url("events.event_detail", registration, slug=event.slug),
+        feedback_url=participant_url("courses.feedback_form", registration, code=feedback.link_code(registration)),
+        manage_url=participant_url("registrations.registration", registration, token=registration.token),
     )
     message = outbox.queue(
         feedback.follow_up_key(registration),

@@ -63,8 +63,16 @@ SUBJECTS = {
 }
 
 
+def participant_url(endpoint: str, registration: Registration, **values) -> str:
+    """A link for a participant's message: the page it opens speaks the message's language
+    (?lang=), even in a browser that never chose one."""
+    if registration.locale and registration.locale != current_app.config["BABEL_DEFAULT_LOCALE"]:
+        values["lang"] = registration.locale
+    return absolute_url(endpoint, **values)
+
+
 def manage_url(registration: Registration) -> str:
-    return absolute_url("registrations.registration", token=registration.token)
+    return participant_url("registrations.registration", registration, token=registration.token)
 
 
 def render_email(template: str, locale: str, **context) -> Email:
@@ -132,7 +140,7 @@ def _invite(
             session=session,
             method=method,
             attendee=(registration.full_name, registration.email),
-            page_url=absolute_url("events.event_detail", slug=event.slug),
+            page_url=participant_url("events.event_detail", registration, slug=event.slug),
             host=host_of(current_app.config["BASE_URL"]),
             organizer=organizer_identity(),
             sequence_bump=2 * withdrawn + (1 if own_cancellation else 0),
@@ -318,7 +326,7 @@ def queue_feed_link(registration: Registration) -> bool:
         "feed_link",
         registration,
         event=registration.event,
-        feed_page_url=absolute_url("registrations.personal_calendar", token=feed_page_token(feed)),
+        feed_page_url=participant_url("registrations.personal_calendar", registration, token=feed_page_token(feed)),
         manage_url=manage_url(registration),
     )
     queued = _queue(f"feed-link:{feed.id}:{_interval()}", "feed_link", registration, email)
@@ -333,7 +341,7 @@ def queue_email_change(registration: Registration, new_email: str, token: str) -
         registration,
         event=registration.event,
         new_email=new_email,
-        confirm_url=absolute_url("registrations.confirm_email", token=token),
+        confirm_url=participant_url("registrations.confirm_email", registration, token=token),
         manage_url=None,
     )
     _queue(f"email-change:{registration.id}:{new_email}:{_interval()}", "email_change", registration, email, recipient=new_email)

@@ -3,8 +3,10 @@ French registrant's confirmation, its subject and its invitation; Italian where 
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 
+from flask import g
 from sqlalchemy import select
 
 from app.extensions import db
@@ -46,3 +48,16 @@ def test_an_english_participant_of_an_event_written_only_in_italian_reads_the_it
     message = _confirmation(registration)
     assert message.subject.endswith("Riunione della Consulta")
     assert "Riunione della Consulta" in message.text_body
+
+
+def test_the_links_of_a_french_message_open_the_pages_in_french(client, make_event):
+    event = make_event("Incontro con ACAL", day=date(2026, 12, 10), translations=FRENCH)
+    registration = registrations.register(event.id, participant(), CONSENT, locale="fr").registration
+    message = _confirmation(registration)
+    link = re.search(r"http://incontri\.test(/iscrizioni/\S+)", message.text_body).group(1)
+    assert link.endswith("?lang=fr")
+    g.pop("_flask_babel", None)  # the test's app context outlives a request: forget its locale
+    page = client.get(link).get_data(as_text=True)
+    assert "Rencontre avec l&#39;ACAL" in page and "Dettagli dell&#39;iscrizione" not in page
+    italian = registrations.register(event.id, participant(), CONSENT, locale="it").registration
+    assert "?lang=" not in _confirmation(italian).text_body

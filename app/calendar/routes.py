@@ -74,10 +74,13 @@ def _render_in_locale(feed: services.Feed, state: services.FeedState) -> Rendere
     events = services.feed_events(feed)
     host = host_of(current_app.config["BASE_URL"])
     organizer = organizer_identity()
+    linked = services.events_with_link(feed)
     components = [
         c
         for e in events
-        for c in event_components(e, absolute_url("events.event_detail", slug=e.slug), host, organizer)
+        for c in event_components(
+            e, absolute_url("events.event_detail", slug=e.slug), host, organizer, with_link=e.id in linked
+        )
     ]
     calendar = build_calendar(
         components, name=feed.name, description=feed.description, color=feed.color, subscription=True

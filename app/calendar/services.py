@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from app import dataversion
 from app.events.models import Event, EventOrganization, EventSession, EventStatus
 from app.extensions import db
-from app.registrations.models import ACTIVE_STATUSES, Registration
+from app.registrations.models import ACTIVE_STATUSES, Registration, RegistrationStatus
 from app.timeutil import rome_datetime, today_rome
 
 #: A cancelled event stays this long after its cancellation, so subscribers' clients see it go.
@@ -98,6 +98,20 @@ def feed_events(feed: Feed) -> list[Event]:
                 sessions.selectinload(EventSession.venue),
                 selectinload(Event.themes),
                 selectinload(Event.organization_links).joinedload(EventOrganization.organization),
+            )
+        )
+    )
+
+
+def events_with_link(feed: Feed) -> set[int]:
+    """The events whose online link a person's feed may show: those of its address's confirmed
+    registrations, as their invitations do (waiting list and pending requests do not get it)."""
+    if feed.email is None:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Registration.event_id).where(
+                Registration.email == feed.email, Registration.status == RegistrationStatus.CONFIRMED
             )
         )
     )

@@ -13,7 +13,7 @@ from app.events import services
 from app.events.models import Event
 from app.extensions import db
 from app.outbox.models import OutboxMessage
-from app.registrations import notifications
+from app.registrations import feeds, notifications
 from app.registrations import services as registrations
 from app.timeutil import rome_datetime
 from tests.factories import CONSENT, event_form_data, participant
@@ -139,3 +139,13 @@ def test_the_organizer_chooses_on_the_event_form(logged_in, venue, ticked, publi
     edit_page = logged_in.get(f"/gestione/eventi/{event.id}/modifica").get_data(as_text=True)
     checkbox = re.search(r'<input[^>]*name="online_url_public"[^>]*>', edit_page).group(0)
     assert ("checked" in checkbox) is public
+
+
+def test_the_personal_feed_gives_the_link_to_a_confirmed_participant_only(client, meeting):
+    confirmed = registrations.register(meeting.id, participant("sindaca@comune.bra.example"), CONSENT).registration
+    waiting = registrations.register(meeting.id, participant("assessore@comune.alba.example"), CONSENT).registration
+    assert (confirmed.status, waiting.status) == ("confirmed", "waitlisted")
+    mine = unfolded(client.get(f"/iscrizioni/{feeds.personal_feed_for(confirmed.email).token}/calendario.ics").get_data(as_text=True))
+    assert LINK in mine
+    theirs = unfolded(client.get(f"/iscrizioni/{feeds.personal_feed_for(waiting.email).token}/calendario.ics").get_data(as_text=True))
+    assert "Riunione della Consulta" in theirs and LINK not in theirs

@@ -83,4 +83,3 @@ def test_an_unreachable_database_fails(tmp_path):
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json == {"status": "fail", "checks": {"database": {"ok": False, "error": "unreachable"}}}
-

@@ -295,6 +295,8 @@ def current() -> Version:
 def pending() -> bool:
     """Whether this session holds changes that will move the version once committed: what it
     reads now is not what the version says (a test, or a request that changed something)."""
+    if not db.session.registry.has():
+        return False  # no session in this context yet, so nothing waiting in one
     session = db.session()
     if session.info.get(_PENDING):
         return True

@@ -14,12 +14,12 @@ import time
 from dataclasses import dataclass
 
 from flask import Flask, current_app, g, request, session
-from flask_babel import get_locale
 from redis.exceptions import RedisError
 
 from app import dataversion
 from app.calendar.routes import PUBLIC_CACHE
 from app.extensions import cache, local_cache
+from app.i18n import select_locale
 from app.timeutil import today_rome
 
 #: Pages say what they are at every request; the 304 makes asking cheap.
@@ -139,10 +139,11 @@ def _key(policy: Policy) -> str:
 
 
 def _language() -> str:
-    """Whatever may choose the language of an answer: the page's locale (?lang=, the cookie)
-    and, for the API, the best match of Accept-Language; the address itself is in the key."""
+    """Whatever may choose the language of an answer: the page's locale (?lang=, the cookie:
+    what Flask-Babel's get_locale would parse, asked from the same selector without building a
+    Locale) and, for the API, the best match of Accept-Language; the address is in the key."""
     asked = request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "-"
-    return f"{get_locale()}/{asked}"
+    return f"{select_locale()}/{asked}"
 
 
 def _etag(key: str) -> str:

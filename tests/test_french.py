@@ -38,7 +38,7 @@ def test_after_choosing_french_the_public_pages_are_in_french(client, make_event
     event = make_event("Riunione della Consulta", day=date(2026, 12, 10), start=time(15), end=time(17))
     html = choose_french(client).get_data(as_text=True)
     assert '<html lang="fr"' in html
-    assert "Aller au contenu principal" in html and "Vai al contenuto principale" not in html
+    assert "Aller au contenu principal" in html and "Andare al contenuto principale" not in html
     assert "Événements" in html
     detail = client.get(f"/eventi/{event.slug}").get_data(as_text=True)
     assert "jeudi 10 décembre 2026" in detail and "giovedì" not in detail

@@ -53,4 +53,4 @@ def test_english_pages_are_in_english(client, make_event):
     html = client.get("/eventi").get_data(as_text=True)
     assert "Events" in html
     assert 'lang="en"' in html
-    assert "Vai al contenuto principale" not in html
+    assert "Andare al contenuto principale" not in html

@@ -26,8 +26,34 @@ INFORMAL = re.compile(
     r"|iscriviti|iscriverti|iscrivi|scegli|scrivi|correggi|rispondi|chiedi|salvalo|creane)\b",
     re.IGNORECASE,
 )
+#: Second-person imperatives that open a button, a link or a heading ("Annulla l'iscrizione",
+#: "Sì, annulla", "Apri la mappa"): participants' labels use the infinitive ("Annullare
+#: l'iscrizione") or a noun ("Aggiunta al calendario"). Matched only as a message's first word,
+#: after an optional "Sì, "/"No, ", where a label puts its verb.
+IMPERATIVE = re.compile(
+    r"^\W*(?:(?:sì|no),\s*)?"
+    r"(annulla|mantieni|apri|scarica|aggiungi|esci|scegli|inserisci|scrivi|indica|controlla|conferma|modifica"
+    r"|verifica|salva|invia|crea|cerca|filtra|azzera|vedi|vai|torna|accedi|chiudi|mostra|nascondi|copia"
+    r"|clicca|compila|leggi|usa|richiedi|ricevi|segui|stampa|elimina|cancella|gestisci|visualizza|prenota)\b"
+    # Nouns spelled like the verb: "Conferma del nuovo indirizzo", "Verifica di un attestato",
+    # "Modifica dei dati". A noun is followed by "di"/"del…"; the verb by its object.
+    r"(?!\s+(?:di|del|dello|della|dei|degli|delle|dell')(?:\b|\s))",
+    re.IGNORECASE,
+)
 #: The generic masculine for people: "confermato", "iscritto", "benvenuto", "Caro", "gli amministratori".
 MASCULINE = re.compile(r"\b(benvenut[oaie]|car[oa]|iscritt[oi]|confermat[oi]|amministratori)\b", re.IGNORECASE)
+
+#: Of templates/courses, the pages participants see (the rest is the organizer area's).
+PARTICIPANT_COURSE_PAGES = [
+    "feedback.html",
+    "feedback_done.html",
+    "feedback_invalid.html",
+    "verify.html",
+    "verify_form.html",
+    "verify_unknown.html",
+    "_verify_code_form.html",
+    "certificate.html",
+]
 
 #: Sources of the texts participants read: public pages, their forms and messages, the emails.
 PARTICIPANT_SOURCES = [
@@ -35,6 +61,9 @@ PARTICIPANT_SOURCES = [
     *sorted((ROOT / "templates" / "events").glob("*.html")),
     *sorted((ROOT / "templates" / "macros").glob("*.html")),
     *sorted((ROOT / "templates" / "errors").glob("*.html")),
+    *sorted((ROOT / "templates" / "privacy").glob("*.html")),
+    # The courses' pages that participants reach: feedback, certificate verification.
+    *(ROOT / "templates" / "courses" / name for name in PARTICIPANT_COURSE_PAGES),
     ROOT / "templates" / "base.html",
     *sorted((ROOT / "templates" / "email").glob("*.*")),
     ROOT / "app" / "registrations" / "forms.py",
@@ -70,6 +99,25 @@ def test_the_markers_catch_what_they_are_for():
         "iscritto",
     ]
     assert informal_or_masculine("La Sua iscrizione è confermata. Le persone iscritte ricevono il link.") == []
+
+
+def test_the_imperative_marker_catches_tu_labels_and_spares_nouns():
+    for label in ["Sì, annulla l'iscrizione", "No, mantieni l'iscrizione", "Apri la mappa", "Scarica il file .ics"]:
+        assert IMPERATIVE.search(label), label
+    for label in ["Sì, annullare l'iscrizione", "Aprire la mappa", "Aggiunta al calendario", "Verifica di un attestato"]:
+        assert not IMPERATIVE.search(label), label
+    assert not IMPERATIVE.search("Conferma del nuovo indirizzo") and not IMPERATIVE.search("Modifica dei dati")
+    assert not IMPERATIVE.search("Per annullare, usa il link"), "only a label's first word"
+
+
+def test_no_participant_label_is_a_tu_imperative():
+    found = [
+        f"{path.relative_to(ROOT)}: {message!r}"
+        for path in PARTICIPANT_SOURCES
+        for message in _messages(path)
+        if IMPERATIVE.search(message)
+    ]
+    assert found == []
 
 
 def test_no_participant_text_uses_tu_or_the_generic_masculine():

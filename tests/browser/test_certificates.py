@@ -62,7 +62,7 @@ def test_certificates_from_issue_to_public_verification_and_the_questionnaire(pa
     page.goto(f"{live_server.url}/attestati")
     assert axe_violations(page) == []
     page.get_by_label("Codice", exact=False).first.fill(code.lower())
-    page.get_by_role("button", name="Verifica", exact=False).click()
+    page.get_by_role("button", name="Verificare", exact=False).click()
     expect(page.locator("main")).to_contain_text("Attestato autentico")
     expect(page.locator("main")).to_contain_text("Anna Bianchi")
     assert axe_violations(page) == []
@@ -72,7 +72,7 @@ def test_certificates_from_issue_to_public_verification_and_the_questionnaire(pa
     page.goto(f"{live_server.url}/riscontro/{feedback.link_code(anna)}")
     assert axe_violations(page) == []
     page.locator("label", has_text="5 – Ottimo").click()  # Bootstrap Italia draws the radio on its label
-    page.get_by_role("button", name="Invia la risposta").click()
+    page.get_by_role("button", name="Inviare la risposta").click()
     expect(page.locator("main")).to_contain_text("Grazie")
     page.goto(f"{live_server.url}/accedi")
     page.get_by_label("Email").fill(DEMO_ORGANIZER_EMAIL)

@@ -35,7 +35,7 @@ def test_registering_as_comune_di_alba_puts_alba_among_the_comuni_reached(browse
     phone.get_by_label("Ruolo").select_option(label="Sindaco/Sindaca")
     phone.locator("label[for=privacy_consent]").click()
     assert axe_violations(phone) == []
-    phone.get_by_role("button", name="Conferma l'iscrizione").click()
+    phone.get_by_role("button", name="Confermare l'iscrizione").click()
     expect(phone.locator("[data-status]")).to_contain_text("Iscrizione confermata")
 
     page = browser.new_page(bypass_csp=True, viewport={"width": 1280, "height": 900})

@@ -28,7 +28,7 @@ def test_cancelling_a_seat_promotes_the_waiting_person_end_to_end(browser, live_
     holder.goto(f"{live_server.url}/eventi/{event.slug}")
     holder.get_by_role("link", name="Iscrizione", exact=True).click()
     fill_registration(holder, "Anna", "Ferrero", "anna.ferrero@comune.pinerolo.to.it")
-    holder.get_by_role("button", name="Conferma l'iscrizione").click()
+    holder.get_by_role("button", name="Confermare l'iscrizione").click()
     expect(holder.locator("[data-status]")).to_contain_text("Iscrizione confermata")
     holder_url = holder.url
 
@@ -37,15 +37,15 @@ def test_cancelling_a_seat_promotes_the_waiting_person_end_to_end(browser, live_
     expect(waiting.get_by_text("Posti esauriti")).to_be_visible()
     waiting.get_by_role("link", name="Iscrizione alla lista d'attesa").click()
     fill_registration(waiting, "Bruno", "Gallo", "bruno.gallo@comune.susa.to.it", comune="Susa")
-    waiting.get_by_role("button", name="Conferma l'iscrizione alla lista d'attesa").click()
+    waiting.get_by_role("button", name="Confermare l'iscrizione alla lista d'attesa").click()
     expect(waiting.locator("[data-status]")).to_contain_text("in posizione 1")
     SCREENSHOTS.mkdir(exist_ok=True)
     waiting.screenshot(path=str(SCREENSHOTS / "registration-waitlisted-phone.png"), full_page=True)
 
     holder.goto(holder_url)
-    holder.get_by_role("link", name="Annulla l'iscrizione").click()
+    holder.get_by_role("link", name="Annullare l'iscrizione").click()
     expect(holder.get_by_role("heading", level=1)).to_have_text("Annullare l'iscrizione?")
-    holder.get_by_role("button", name="Sì, annulla l'iscrizione").click()
+    holder.get_by_role("button", name="Sì, annullare l'iscrizione").click()
     expect(holder.locator("[data-status]")).to_contain_text("Iscrizione annullata")
 
     waiting.reload()
@@ -58,12 +58,12 @@ def test_form_errors_are_announced_and_the_pages_are_accessible(page, live_serve
     page.goto(f"{live_server.url}/eventi/{event.slug}/iscrizione")
     assert axe_violations(page) == []
     page.get_by_label("Email").fill("non-valida")
-    page.get_by_role("button", name="Conferma l'iscrizione").click()
+    page.get_by_role("button", name="Confermare l'iscrizione").click()
     expect(page.get_by_role("alert")).to_contain_text("Il modulo contiene errori")
     expect(page.get_by_label("Email")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#email-error")).to_have_text("Indirizzo email non valido.")
     fill_registration(page, "Carla", "Bosio", "carla.bosio@comune.alba.cn.it", comune="Alba")
-    page.get_by_role("button", name="Conferma l'iscrizione").click()
+    page.get_by_role("button", name="Confermare l'iscrizione").click()
     expect(page).to_have_url(re.compile(r"/iscrizioni/[A-Za-z0-9_-]{43}$"))
     assert axe_violations(page) == []
 

@@ -26,7 +26,7 @@ def test_visitor_browses_filters_and_opens_the_second_incontro(page, live_server
     page.get_by_role("navigation", name="Menu principale").get_by_role("link", name="Eventi").click()
     expect(page).to_have_url(re.compile(r"/eventi$"))
     page.get_by_label("Tipo").select_option(label="Incontro")
-    page.get_by_role("button", name="Filtra").click()
+    page.get_by_role("button", name="Filtrare").click()
     expect(page).to_have_url(re.compile(r"type=incontro"))
     expect(page.get_by_text("Percorso formativo: progettare")).to_have_count(0)
     page.get_by_role("link", name=re.compile("COP e Januaforum")).click()
@@ -93,7 +93,7 @@ def test_form_errors_are_announced_and_keep_what_was_typed(page, live_server, de
 def test_keyboard_alone_reaches_the_content_through_the_skip_link(page, live_server, demo):
     page.goto(live_server.url + "/eventi")
     page.keyboard.press("Tab")
-    expect(page.get_by_role("link", name="Vai al contenuto principale")).to_be_focused()
+    expect(page.get_by_role("link", name="Andare al contenuto principale")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"#main$"))
 

@@ -37,7 +37,7 @@ def test_a_registration_sent_while_the_database_is_away_keeps_what_was_typed(app
     assert "Il servizio è momentaneamente non disponibile" in page
     assert 'action="/eventi/corso-bilancio/iscrizione"' in page
     assert '<input type="hidden" name="email" value="anna.gallo@comune.bra.cn.it">' in page
-    assert "Invia di nuovo" in page
+    assert "Inviare di nuovo" in page
 
 
 def test_the_api_answers_503_in_json(app_without_database):

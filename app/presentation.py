@@ -8,6 +8,7 @@ from urllib.parse import quote_plus, urlencode
 from flask import Flask, current_app
 from flask_babel import format_date, get_locale
 
+from app.countries import name as country_name
 from app.events.labels import ATTENDANCE_LABELS, STATUS_LABELS
 from app.events.models import AttendanceMode, Event, EventStatus
 from app.formatting import (
@@ -153,6 +154,8 @@ def init_app(app: Flask) -> None:
         text_on=readable_text_color,
         format_date=lambda value, pattern: format_date(value, pattern),
         compact=lambda mapping: {k: v for k, v in mapping.items() if v is not None},
+        # a body abroad's country: an ISO code by its name in the page's language, else as typed
+        country_name=lambda value: country_name(value, current_language()),
         # {{ event|localized('title') }}: the content in the language in force, else Italian.
         localized=localized,
     )

@@ -89,7 +89,7 @@ def dashboard():
 
 
 @bp.get(
-    "/partecipazione/<any(comuni, province, classi, mesi, 'piu-attivi', 'mai-raggiunti'):name>.<any(csv, xlsx):fmt>"
+    "/partecipazione/<any(comuni, province, classi, mesi, 'piu-attivi', 'mai-raggiunti', estero):name>.<any(csv, xlsx):fmt>"
 )
 def export(name: str, fmt: str):
     filters, args, _problem = _filters()

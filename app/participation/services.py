@@ -34,7 +34,7 @@ from app.events.models import (
 from app.events.models import session_speakers as session_speakers_table
 from app.extensions import db
 from app.i18n import lazy_gettext as _l
-from app.registrations.models import Registration, RegistrationStatus
+from app.registrations.models import EnteKind, Registration, RegistrationStatus
 from app.timeutil import ROME, rome_datetime, utcnow
 
 #: Counts below this are shown as "< 3" in open data, so that nobody can be singled out.
@@ -126,6 +126,15 @@ class MonthFigures:
     attendances: int | None
 
 
+@dataclass(frozen=True)
+class CountryFigures:
+    """Bodies abroad of one country: its ISO code when recognised, else the text typed."""
+
+    country: str
+    people: int
+    registrations: int
+
+
 @dataclass
 class Participation:
     per_comune: list[ComuneFigures]
@@ -141,6 +150,7 @@ class Participation:
     #: Their attendances, so that the monthly table's columns add up to the totals.
     attendances_elsewhere: int = 0
     reached_codes: set[str] = field(default_factory=set)
+    abroad: list[CountryFigures] = field(default_factory=list)
 
     @property
     def piedmont(self) -> list[ComuneFigures]:
@@ -227,7 +237,15 @@ def participation(filters: Filters, visible=None, now: datetime | None = None) -
     period asked for (else the months from the first to the last with activity), every month."""
     events = events_query(filters, visible)
     rows = db.session.execute(
-        select(Registration.id, Registration.email, Registration.comune_istat, Registration.event_id, Event.starts_at)
+        select(
+            Registration.id,
+            Registration.email,
+            Registration.comune_istat,
+            Registration.event_id,
+            Registration.ente_tipo,
+            Registration.ente_country,
+            Event.starts_at,
+        )
         .join(Event, Event.id == Registration.event_id)
         .where(Registration.event_id.in_(events), Registration.status == RegistrationStatus.CONFIRMED)
     ).all()
@@ -237,8 +255,13 @@ def participation(filters: Filters, visible=None, now: datetime | None = None) -
     events_of: dict[str, set[int]] = defaultdict(set)
     months: dict[str, dict] = defaultdict(lambda: {"comuni": set(), "registrations": 0, "attendances": 0})
     everyone: set[str] = set()
+    abroad: dict[str, list] = defaultdict(lambda: [set(), 0])
     result = Participation([], [], [], [])
     for row in rows:
+        if row.ente_tipo == EnteKind.ESTERO:
+            country = abroad[row.ente_country or ""]
+            country[0].add(row.email.lower())
+            country[1] += 1
         comune = comuni.by_code(row.comune_istat)
         result.registrations += 1
         everyone.add(row.email.lower())
@@ -268,6 +291,10 @@ def participation(filters: Filters, visible=None, now: datetime | None = None) -
     result.provinces = _groups(result.reached_codes, lambda c: c.sigla, list(comuni.PROVINCES))
     result.sizes = _groups(result.reached_codes, lambda c: c.size_class, [s.key for s in comuni.SIZE_CLASSES])
     result.months = _trend(months, filters, now or utcnow())
+    result.abroad = sorted(
+        (CountryFigures(country, len(emails), n) for country, (emails, n) in abroad.items()),
+        key=lambda c: (-c.registrations, c.country),
+    )
     return result
 
 

@@ -9,6 +9,9 @@ from datetime import date
 from flask_babel import format_date
 
 from app import comuni
+from app.countries import is_code as is_country_code
+from app.countries import name as country_name
+from app.i18n import current_language
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.participation.services import Participation
@@ -64,7 +67,7 @@ def month_label(month: str) -> str:
 
 
 #: Table names, as they appear in the export addresses.
-NAMES = ("comuni", "province", "classi", "mesi", "piu-attivi", "mai-raggiunti")
+NAMES = ("comuni", "province", "classi", "mesi", "piu-attivi", "mai-raggiunti", "estero")
 
 
 def table(name: str, result: Participation, province: str | None = None, size: str | None = None) -> Table:
@@ -103,6 +106,21 @@ def table(name: str, result: Participation, province: str | None = None, size: s
             _("Andamento per mese"),
             [_("Mese"), _("Comuni raggiunti"), _("Iscrizioni confermate"), _("Presenze")],
             rows,
+        )
+    if name == "estero":
+        return Table(
+            name,
+            _("Enti con sede all'estero, per paese"),
+            [_("Paese"), _("Codice paese (ISO 3166)"), _("Persone"), _("Iscrizioni confermate")],
+            [
+                [
+                    country_name(c.country, current_language()) or _("(non indicato)"),
+                    c.country if is_country_code(c.country) else "",
+                    c.people,
+                    c.registrations,
+                ]
+                for c in result.abroad
+            ],
         )
     if name == "mai-raggiunti":
         return Table(

@@ -6,8 +6,10 @@ import csv
 import io
 from datetime import datetime
 
+from app.countries import is_code as is_country_code
+from app.countries import name as country_name
+from app.i18n import current_language, pgettext
 from app.i18n import gettext as _
-from app.i18n import pgettext
 from app.registrations import signals
 from app.registrations.labels import ENTE_LABELS, REGISTRATION_STATUS_LABELS, ROLE_LABELS, answer_label
 from app.registrations.models import Question, Registration
@@ -52,6 +54,8 @@ def rows(registrations: list[Registration], questions: list[Question]) -> tuple[
         _("Ente"),
         _("Tipo di ente"),
         _("Codice ISTAT"),
+        _("Paese"),
+        _("Codice paese (ISO 3166)"),
         _("Ruolo"),
         _("Stato"),
         _("Iscritto il"),
@@ -73,6 +77,8 @@ def rows(registrations: list[Registration], questions: list[Question]) -> tuple[
                 r.organization,
                 str(ENTE_LABELS.get(r.ente_tipo, "")) if r.ente_tipo else "",
                 r.comune_istat or "",
+                country_name(r.ente_country, current_language()),
+                r.ente_country if is_country_code(r.ente_country) else "",
                 str(ROLE_LABELS.get(r.role, r.role)),
                 str(REGISTRATION_STATUS_LABELS.get(r.status, r.status)),
                 r.created_at,

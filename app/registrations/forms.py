@@ -11,11 +11,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from app.comuni import by_code
+from app.countries import name as country_name
 from app.forms import BaseForm
+from app.i18n import current_language, lazy_pgettext
 from app.i18n import lazy_gettext as _l
-from app.i18n import lazy_pgettext
 from app.registrations.labels import ENTE_LABELS, ROLE_LABELS
-from app.registrations.models import ParticipantRole, Question, QuestionKind
+from app.registrations.models import EnteKind, ParticipantRole, Question, QuestionKind
 from app.registrations.services import (
     ParticipantInput,
     QuestionInput,
@@ -89,6 +90,15 @@ class ParticipantForm(BaseForm):
     #: The honeypot: hidden from people, filled in by bots. Anything in it refuses the request.
     url = StringField(_l("Campo da lasciare vuoto"), validators=[Optional(), Length(max=200)])
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._mark_country_required()
+
+    def _mark_country_required(self) -> None:
+        """The country is required only of a body abroad: its label's "*" (and the browser's
+        check) follow the kind chosen; ente.js does the same as the kind changes."""
+        self.paese.flags.required = self.ente_tipo.data == EnteKind.ESTERO
+
     def validate_role(self, field):
         if field.data not in {r.value for r in ParticipantRole}:
             raise ValidationError(_l("Indicare il ruolo."))
@@ -130,7 +140,8 @@ class ParticipantForm(BaseForm):
             getattr(self, name).data = getattr(registration, name)
         comune = by_code(registration.comune_istat)
         self.comune.data = comune.label if comune else ""
-        self.paese.data = registration.ente_country
+        self.paese.data = country_name(registration.ente_country, current_language())
+        self._mark_country_required()
         for f in self.question_fields:
             f.data = registration.answer_for(int(f.name[2:]))
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.comuni import closest, from_label, match_free_text
+from app.countries import normalise as normalise_country
 from app.events import services as events
 from app.events import signals as event_signals
 from app.events.models import Event, EventStatus
@@ -216,7 +217,8 @@ def resolve_ente(data: ParticipantInput) -> Ente:
                 "comune",
             )
         return Ente(kind, comune.code, None, organization or f"Comune di {comune.name}")
-    country = one_line(data.ente_country)[:80] or None
+    # an ISO code where the country is recognised, so statistics group "Francia" and "France"
+    country = normalise_country(one_line(data.ente_country)[:80])
     if kind == EnteKind.ESTERO and not country:
         raise RegistrationError(_l("Indicare il paese dell'ente estero."), "paese")
     if not organization and kind != EnteKind.PRIVATO:

@@ -244,3 +244,19 @@ def test_the_monthly_table_names_months_the_italian_way_and_adds_up_to_the_total
     assert [row[0] for row in rows[1:]] == [f"ott {year}", f"nov {year}", f"dic {year}", rows[-1][0]]
     assert rows[-1][0].startswith("Senza comune")
     assert sum(int(row[2]) for row in rows[1:]) == 3  # every confirmed registration, as in the headline
+
+
+def test_bodies_abroad_are_counted_by_country(logged_in, past_meeting):
+    enrol(past_meeting, ente_tipo="estero", organization="Mairie de Nice", ente_country="Francia", email="a@nice.fr")
+    enrol(past_meeting, ente_tipo="estero", organization="Ville de Menton", ente_country="France", email="b@menton.fr")
+    enrol(past_meeting, ente_tipo="estero", organization="Commune de Sion", ente_country="Suisse", email="c@sion.ch")
+    page = logged_in.get("/gestione/partecipazione").get_data(as_text=True)
+    table = page.split('data-table="estero"')[1].split("</table>")[0]
+    assert table.index("Francia") < table.index("Svizzera")  # two people of France, one of Switzerland
+    rows = list(
+        csv.reader(
+            io.StringIO(logged_in.get("/gestione/partecipazione/estero.csv").get_data(as_text=True).lstrip("\ufeff")),
+            delimiter=";",
+        )
+    )
+    assert rows[1][:4] == ["Francia", "FR", "2", "2"]

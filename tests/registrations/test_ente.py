@@ -3,7 +3,10 @@ code or the name as suggested; other bodies as free text, a body abroad with its
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.extensions import db
@@ -89,7 +92,58 @@ def test_a_body_abroad_needs_its_country(client, make_event):
     accepted = post_registration_form(client, event, ente_tipo="estero", organization="Mairie de Nice", paese="Francia")
     assert accepted.status_code == 303
     registration = _only_registration()
-    assert (registration.ente_tipo, registration.ente_country, registration.comune_istat) == ("estero", "Francia", None)
+    assert (registration.ente_tipo, registration.ente_country, registration.comune_istat) == ("estero", "FR", None)
+
+
+def _country_label(page: str) -> str:
+    return page.split('for="paese"')[1].split("</label>")[0]
+
+
+def test_the_country_is_marked_required_only_for_a_body_abroad(client, make_event):
+    event = make_event()
+    assert "*" not in _country_label(client.get(f"/eventi/{event.slug}/iscrizione").get_data(as_text=True))
+    refused = post_registration_form(client, event, ente_tipo="estero", organization="Mairie de Nice")
+    assert 'aria-hidden="true">*</span>' in _country_label(refused.get_data(as_text=True))
+    other = post_registration_form(client, event, ente_tipo="comune", comune="Atlantide", organization="")
+    assert "*" not in _country_label(other.get_data(as_text=True))
+
+
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("Francia", "FR"),
+        ("france", "FR"),
+        ("FR", "FR"),
+        ("Suisse", "CH"),
+        ("Svizzera", "CH"),
+        ("Switzerland", "CH"),
+        ("  Regno   Unito ", "GB"),
+        ("UK", "GB"),
+        ("Principato di Monaco", "MC"),
+        ("Repubblica di Atlantide", "Repubblica di Atlantide"),  # unknown: kept as typed
+    ],
+)
+def test_the_country_is_stored_as_its_iso_code_when_recognised(client, make_event, typed, stored):
+    post_registration_form(client, make_event(), ente_tipo="estero", organization="Ente", paese=typed)
+    assert _only_registration().ente_country == stored
+
+
+def test_the_country_is_shown_wherever_the_ente_is(client, logged_in, make_event):
+    event = make_event()
+    post_registration_form(client, event, ente_tipo="estero", organization="Mairie de Nice", paese="France")
+    registration = _only_registration()
+    assert "Paese: Francia" in client.get(f"/iscrizioni/{registration.token}").get_data(as_text=True)
+    assert "(Francia)" in logged_in.get(f"/gestione/eventi/{event.id}/iscritti").get_data(as_text=True)
+    assert "Paese: Francia" in logged_in.get(f"/gestione/eventi/{event.id}/iscritti/{registration.id}").get_data(
+        as_text=True
+    )
+    exported = logged_in.get(f"/gestione/eventi/{event.id}/iscritti.csv").get_data().decode("utf-8-sig")
+    header, row = (line.split(";") for line in exported.splitlines()[:2])
+    values = dict(zip(header, row, strict=False))
+    assert (values["Paese"], values["Codice paese (ISO 3166)"]) == ("Francia", "FR")
+    workbook = load_workbook(io.BytesIO(logged_in.get(f"/gestione/eventi/{event.id}/iscritti.xlsx").get_data()))
+    rows = list(workbook.active.values)
+    assert dict(zip(rows[0], rows[1], strict=False))["Paese"] == "Francia"
 
 
 def test_an_unknown_kind_is_refused(client, make_event):

@@ -4,11 +4,14 @@ then finds Alba among the comuni reached on the participation dashboard, in a re
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from app.demo.data import DEMO_ORGANIZER_EMAIL, DEMO_ORGANIZER_PASSWORD, ensure_demo_organizer
+from app.timeutil import today_rome
+from tests.factories import enrol
 from tests.support.browser import SCREENSHOTS, axe_violations
 
 pytestmark = pytest.mark.browser
@@ -54,3 +57,24 @@ def test_registering_as_comune_di_alba_puts_alba_among_the_comuni_reached(browse
     reached.get_by_role("link", name="Alba").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Alba")
     expect(page.get_by_text("Paola Cavallo")).to_be_visible()
+
+
+def test_the_wide_participation_tables_scroll_by_keyboard_on_a_phone(browser, live_server, make_event):
+    """On a phone the open-data table and the comuni never reached scroll sideways: their
+    containers must be reachable by keyboard and named (axe's scrollable-region-focusable)."""
+    event = make_event(title="Assemblea dei soci", day=today_rome() - timedelta(days=20), capacity=30)
+    enrol(event, ente_tipo="comune", comune="Alba (CN)")
+    ensure_demo_organizer()
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, bypass_csp=True)
+    phone.goto(f"{live_server.url}/partecipazione")
+    expect(phone.locator("table[data-table=open-data]")).to_contain_text("Alba")
+    assert axe_violations(phone) == []
+    phone.goto(f"{live_server.url}/accedi")
+    phone.get_by_label("Email").fill(DEMO_ORGANIZER_EMAIL)
+    phone.get_by_label("Password").fill(DEMO_ORGANIZER_PASSWORD)
+    phone.get_by_role("button", name="Accedi").click()
+    phone.goto(f"{live_server.url}/gestione/partecipazione")
+    never = phone.get_by_role("region", name="Tabella: Comuni mai raggiunti")
+    expect(never).to_have_attribute("tabindex", "0")
+    assert never.evaluate("box => box.scrollWidth > box.clientWidth")  # it does scroll on a phone
+    assert axe_violations(phone) == []

@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass
 
 from flask import Flask, current_app, g, request, session
+from flask.ctx import RequestContext
+from flask.sessions import SecureCookieSession
 from redis.exceptions import RedisError
 
 from app import dataversion
@@ -95,7 +97,9 @@ class CookielessFastPath:
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and not environ.get("HTTP_COOKIE"):
             try:
-                with self.app.request_context(environ):
+                # An empty session of its own: without a cookie there is nothing to open, and
+                # nothing here is ever saved.
+                with RequestContext(self.app, environ, session=SecureCookieSession()):
                     response = answer_from_cache() if request.endpoint in POLICIES else None
             except Exception:  # the usual way answers it, with its error page
                 response = None

@@ -45,7 +45,10 @@ def _year() -> int | None:
 
 
 def _record(row: services.OpenDataRow) -> dict:
+    """A row as JSON: a count below SMALL_COUNT is null with events_suppressed true, so that
+    "events" is always a number or nothing (the CSV and the page write "< 3")."""
     comune = row.comune
+    suppressed = row.events < services.SMALL_COUNT
     return {
         "year": row.year,
         "istat_code": comune.code,
@@ -53,8 +56,20 @@ def _record(row: services.OpenDataRow) -> dict:
         "province": comune.sigla,
         "region": comune.region,
         "size_class": comune.size_class,
-        "events": row.shown,
+        "events": None if suppressed else row.events,
+        "events_suppressed": suppressed,
     }
+
+
+def _refuse_unknown_language():
+    """?lang= naming no language of the site is a 400, as on the rest of the API (app.api's
+    in_language, which this layer below the API cannot import); the figures have no text to
+    translate, so a known language changes nothing."""
+    if "lang" in request.args and request.args["lang"] not in current_app.config["LANGUAGES"]:
+        languages = ", ".join(current_app.config["LANGUAGES"])
+        refusal = jsonify({"error": {"status": 400, "message": f"lang must be one of {languages}"}})
+        refusal.status_code = 400
+        abort(refusal)
 
 
 @bp.get("/partecipazione")
@@ -77,13 +92,17 @@ def page():
 
 @bp.get("/api/v1/participation")
 def api():
+    _refuse_unknown_language()
     year = _year()
     return jsonify(
         {
             "licence": LICENCE,
             "licence_url": LICENCE_URL,
             "source": "ANCI Piemonte; comuni e popolazione: ISTAT",
-            "note": f'Counts below {services.SMALL_COUNT} are given as "< {services.SMALL_COUNT}".',
+            "note": (
+                f"Counts below {services.SMALL_COUNT} are not given: events is null and events_suppressed "
+                f'is true (the CSV writes "< {services.SMALL_COUNT}").'
+            ),
             "csv": absolute_url("participation.csv", anno=year) if year else absolute_url("participation.csv"),
             "data": [_record(r) for r in services.open_data(year)],
         }
@@ -93,9 +112,13 @@ def api():
 @bp.get("/partecipazione.csv")
 @bp.get("/api/v1/participation.csv", endpoint="api_csv")
 def csv():
+    _refuse_unknown_language()
     rows = services.open_data(_year())
     header = ["anno", "codice_istat", "comune", "provincia", "regione", "classe_popolazione", "eventi"]
-    body = [[str(r["year"]), *(str(r[k] or "") for k in list(r)[1:])] for r in map(_record, rows)]
+    body = [
+        [str(r.year), r.comune.code, r.comune.name, r.comune.sigla, r.comune.region, r.comune.size_class or "", r.shown]
+        for r in rows
+    ]
     response = current_app.response_class(write_csv(header, body), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="partecipazione-comuni.csv"'
     return response

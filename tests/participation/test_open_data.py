@@ -27,8 +27,8 @@ def three_meetings_from_alba_one_from_ostana(make_event, from_comune):
 def test_the_api_gives_counts_per_comune_and_hides_the_small_ones(client, three_meetings_from_alba_one_from_ostana):
     body = client.get("/api/v1/participation").get_json()
     assert body["licence"] == "CC BY 4.0"
-    events = {row["comune"]: row["events"] for row in body["data"]}
-    assert events == {"Alba": "3", "Ostana": "< 3"}  # drafts and events still to come do not count
+    events = {row["comune"]: (row["events"], row["events_suppressed"]) for row in body["data"]}
+    assert events == {"Alba": (3, False), "Ostana": (None, True)}  # drafts and events still to come do not count
     ostana = next(row for row in body["data"] if row["comune"] == "Ostana")
     assert (ostana["istat_code"], ostana["province"], ostana["size_class"]) == ("004156", "CN", "lt1000")
 
@@ -65,3 +65,17 @@ def test_it_can_be_switched_off(app, client, monkeypatch):
     assert 'href="/partecipazione"' not in client.get("/eventi?q=x").get_data(as_text=True)
     for url in ("/partecipazione", "/partecipazione.csv", "/api/v1/participation", "/api/v1/participation.csv"):
         assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.parametrize("path", ["/api/v1/participation", "/api/v1/participation.csv"])
+def test_an_unknown_language_is_refused_as_on_the_rest_of_the_api(client, path):
+    response = client.get(f"{path}?lang=xx")
+    assert response.status_code == 400
+    assert "lang must be one of" in response.get_json()["error"]["message"]
+    assert client.get(f"{path}?lang=fr").status_code == 200
+    assert client.get("/api/v1/events?lang=xx").status_code == 400  # the rule this one follows
+
+
+def test_the_page_explains_how_json_gives_a_hidden_count(client, three_meetings_from_alba_one_from_ostana):
+    page = client.get("/partecipazione").get_data(as_text=True)
+    assert "events_suppressed" in page and "null" in page

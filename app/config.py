@@ -55,7 +55,7 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "PRIVACY_NOTICE_VERSION": env.get("PRIVACY_NOTICE_VERSION", "2026-11"),
         "PRIVACY_CONTACT_EMAIL": env.get("PRIVACY_CONTACT_EMAIL", "privacy@example.org"),
         #: The privacy notice: who is the controller, the DPO's address, and how long data is kept.
-        "PRIVACY_CONTROLLER": env.get("PRIVACY_CONTROLLER", "ANCI Piemonte, Via Alfieri 15, 10121 Torino"),
+        "PRIVACY_CONTROLLER": env.get("PRIVACY_CONTROLLER", "ANCI Piemonte, Via Maria Vittoria 12, Torino"),
         "PRIVACY_DPO_EMAIL": env.get("PRIVACY_DPO_EMAIL", "dpo@example.org"),
         #: Months after an event ends before the worker anonymises its registrations.
         "RETENTION_MONTHS": int(env.get("RETENTION_MONTHS", "24")),

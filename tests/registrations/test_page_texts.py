@@ -53,3 +53,10 @@ def test_the_registration_page_lists_a_courses_lessons_and_offers_the_calendar_o
     assert all(lesson.title in page for lesson in lessons)
     assert f"/eventi/{course.slug}.ics" in page
     assert f"/eventi/{course.slug}.ics" not in client.get(f"/iscrizioni/{waiting.token}").get_data(as_text=True)
+
+
+def test_the_privacy_notice_says_the_ente_serves_participation_statistics_and_open_data(client):
+    purpose = client.get("/privacy").get_data(as_text=True).split('data-purpose="statistics">')[1].split("</p>")[0]
+    assert "statistiche sulla partecipazione dei comuni" in purpose
+    assert "rapporto annuale" in purpose and "open data pubblicati per comune" in purpose
+    assert "senza nomi" in purpose

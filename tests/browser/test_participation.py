@@ -78,3 +78,19 @@ def test_the_wide_participation_tables_scroll_by_keyboard_on_a_phone(browser, li
     expect(never).to_have_attribute("tabindex", "0")
     assert never.evaluate("box => box.scrollWidth > box.clientWidth")  # it does scroll on a phone
     assert axe_violations(phone) == []
+
+
+def test_the_country_is_marked_required_as_the_kind_becomes_a_body_abroad(browser, live_server, make_event):
+    event = make_event(title="Incontro con le regioni transfrontaliere", capacity=30)
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page.goto(f"{live_server.url}/eventi/{event.slug}/iscrizione")
+    kind = page.get_by_label("Tipo di ente")
+    kind.select_option(value="estero")
+    country = page.locator("#paese")
+    expect(country).to_be_visible()
+    expect(country).to_have_attribute("required", "")
+    expect(page.locator("label[for=paese]")).to_contain_text("*")
+    kind.select_option(value="comune")
+    expect(country).to_be_hidden()
+    assert country.get_attribute("required") is None  # a hidden required field would block the form
+    expect(page.locator("label[for=paese]")).not_to_contain_text("*")

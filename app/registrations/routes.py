@@ -16,7 +16,7 @@ from app.i18n import gettext as _
 from app.inputs import text_arg
 from app.registrations import feeds, notifications, services
 from app.registrations.forms import participant_form_class
-from app.registrations.models import Actor, Registration
+from app.registrations.models import Actor, Registration, RegistrationStatus
 from app.responses import private
 
 bp = Blueprint("registrations", __name__)
@@ -33,6 +33,24 @@ def _registration_or_404(token: str) -> Registration:
     if registration is None:
         abort(404)
     return registration
+
+
+def _sent_message(registration) -> str:
+    """What the person should look for in their mailbox, said on the page they land on."""
+    if registration.status == RegistrationStatus.PENDING:
+        return _(
+            "Abbiamo inviato a %(email)s un riepilogo della richiesta; un'altra email arriverà quando sarà esaminata.",
+            email=registration.email,
+        )
+    if registration.status == RegistrationStatus.WAITLISTED:
+        return _(
+            "Abbiamo inviato a %(email)s la conferma dell'inserimento in lista d'attesa, con il link a questa pagina.",
+            email=registration.email,
+        )
+    return _(
+        "Abbiamo inviato la conferma a %(email)s, con il link a questa pagina per gestire l'iscrizione.",
+        email=registration.email,
+    )
 
 
 @bp.route("/eventi/<slug>/iscrizione", methods=["GET", "POST"])
@@ -54,6 +72,7 @@ def register(slug: str):
             flash(str(error), "danger")
         else:
             if outcome.created:
+                flash(_sent_message(outcome.registration), "success")
                 return redirect(url_for("registrations.registration", token=outcome.registration.token), code=303)
             # Someone may type another person's address: never show that registration here.
             return redirect(url_for("registrations.already_registered", slug=event.slug), code=303)

@@ -232,3 +232,15 @@ def test_new_link_replaces_the_old_one(client, make_event):
 def test_privacy_notice_is_public(client):
     html = client.get("/privacy").get_data(as_text=True)
     assert "Titolare del trattamento" in html and "2026-11" in html
+
+
+def test_the_page_after_registering_says_where_the_confirmation_went(client, make_event):
+    event = make_event(capacity=1)
+    first = post_registration_form(client, event, email="sindaca@comune.bra.example")
+    page = client.get(first.headers["Location"]).get_data(as_text=True)
+    assert "Abbiamo inviato la conferma a sindaca@comune.bra.example" in page
+    second = post_registration_form(client, event, email="assessora@comune.alba.example")
+    page = client.get(second.headers["Location"]).get_data(as_text=True)
+    assert "conferma dell&#39;inserimento in lista d&#39;attesa" in page
+    again = client.get(second.headers["Location"]).get_data(as_text=True)
+    assert "Abbiamo inviato" not in again  # said once, on arrival

@@ -113,6 +113,22 @@ def comune(code: str):
     return private(render_template("participation/comune.html", history=history, size_labels=SIZE_LABELS))
 
 
+@bp.get("/partecipazione/comuni/<code>/<any(ore, eventi):name>.<any(csv, xlsx):fmt>")
+def comune_export(code: str, name: str, fmt: str):
+    history = services.comune_history(code, visible_events)
+    if history is None or history.comune.code != code:
+        abort(404)
+    table = tables.comune_tables(history)[name]
+    filename = f"partecipazione-{code}-{name}"
+    if fmt == "csv":
+        return download(tables.to_csv(table), "text/csv", f"{filename}.csv")
+    return download(
+        tables.to_xlsx(table),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"{filename}.xlsx",
+    )
+
+
 @bp.route("/partecipazione/da-abbinare", methods=["GET", "POST"])
 def unresolved():
     """Registrations whose ente is free text the migration could not tell apart: one form per

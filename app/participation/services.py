@@ -69,8 +69,8 @@ class Filters:
 
 def events_query(filters: Filters, visible=None) -> Select:
     """The ids of the events the figures are about: `visible` narrows them to a user's events
-    (events.access.visible_events), cancelled events never count."""
-    query = select(Event.id).where(Event.status != EventStatus.CANCELLED)
+    (events.access.visible_events); drafts and cancelled events never count."""
+    query = select(Event.id).where(Event.status.not_in((EventStatus.CANCELLED, EventStatus.DRAFT)))
     if filters.start:
         query = query.where(Event.starts_at >= rome_datetime(filters.start, time(0)))
     if filters.end:

@@ -145,3 +145,30 @@ def _cell(value) -> str:
     if isinstance(value, float):
         return f"{value:.1f}".replace(".", ",")
     return "" if value is None else str(value)
+
+
+def comune_tables(history) -> dict[str, Table]:
+    """The two tables of a comune's page, as shown there (names included: the page and its
+    files are for the organizers who may see those events)."""
+    return {
+        "ore": Table(
+            "ore",
+            _("Ore di formazione per anno"),
+            [_("Anno"), _("Ore")],
+            [[year, hours] for year, hours in history.hours_by_year],
+        ),
+        "eventi": Table(
+            "eventi",
+            _("Eventi e persone"),
+            [_("Evento"), _("Data"), _("Persone"), _("Ore")],
+            [
+                [
+                    item.event.title,
+                    item.event.starts_at,
+                    "; ".join(_("(dati anonimizzati)") if r.anonymised_at else r.full_name for r in item.registrations),
+                    round(item.minutes / 60, 1),
+                ]
+                for item in history.events
+            ],
+        ),
+    }

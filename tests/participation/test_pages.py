@@ -260,3 +260,24 @@ def test_bodies_abroad_are_counted_by_country(logged_in, past_meeting):
         )
     )
     assert rows[1][:4] == ["Francia", "FR", "2", "2"]
+
+
+def test_the_comune_pages_tables_are_exported_as_shown(logged_in, world):
+    rows = list(
+        csv.reader(
+            io.StringIO(logged_in.get("/gestione/partecipazione/comuni/004003/eventi.csv").get_data().decode("utf-8-sig")),
+            delimiter=";",
+        )
+    )
+    assert rows[0] == ["Evento", "Data", "Persone", "Ore"]
+    assert any(row[0] == "Assemblea dei soci" and "Paolo Cavallo" in row[2] for row in rows[1:])
+    sheet = load_workbook(io.BytesIO(logged_in.get("/gestione/partecipazione/comuni/004003/ore.xlsx").get_data())).active
+    assert [c.value for c in sheet[1]] == ["Anno", "Ore"]
+    assert logged_in.get("/gestione/partecipazione/comuni/999999/ore.csv").status_code == 404
+
+
+def test_a_draft_events_registrations_do_not_count_on_the_dashboard(logged_in, make_event, from_comune):
+    draft = make_event(title="Bozza", day=today_rome() - timedelta(days=3), status="draft")
+    from_comune(draft, "Ostana (CN)")
+    result = services.participation(services.Filters())
+    assert [f.comune.name for f in result.per_comune] == []

@@ -52,7 +52,7 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         #: minute; 300 an hour still stops a script (CSRF and the honeypot do the rest).
         "REGISTRATION_RATE_LIMIT": env.get("REGISTRATION_RATE_LIMIT", "30 per minute;300 per hour"),
         #: Version of the privacy notice at /privacy; stored with every consent given.
-        "PRIVACY_NOTICE_VERSION": env.get("PRIVACY_NOTICE_VERSION", "2026-11"),
+        "PRIVACY_NOTICE_VERSION": env.get("PRIVACY_NOTICE_VERSION", "2026-11-25"),
         "PRIVACY_CONTACT_EMAIL": env.get("PRIVACY_CONTACT_EMAIL", "privacy@example.org"),
         #: The privacy notice: who is the controller, the DPO's address, and how long data is kept.
         "PRIVACY_CONTROLLER": env.get("PRIVACY_CONTROLLER", "ANCI Piemonte, Via Maria Vittoria 12, Torino"),

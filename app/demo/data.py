@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from app.auth.models import Role, User
@@ -622,7 +623,7 @@ def _demo_registrations(events: dict[str, Event], today: date) -> None:
     from app.registrations.models import Registration
 
     consent = registrations.Consent(
-        "2026-11",
+        current_app.config["PRIVACY_NOTICE_VERSION"],
         "Ho letto l'informativa sulla privacy e acconsento al trattamento dei miei dati per questa iscrizione.",
     )
     question = registrations.add_question(events["incontro-2"], registrations.attendance_question())

@@ -65,6 +65,7 @@ ROUTES = {
     "manage_users.user_reinvite": "/gestione/utenti/{user}/reinvia",
     "manage_people.export_person": "/gestione/privacy/esporta",
     "manage_people.erase_person": "/gestione/privacy/cancella",
+    "manage_participation.unresolved": "/gestione/partecipazione/da-abbinare",
 }
 KINDS = ("serie", "tipi", "relatori", "organizzazioni", "luoghi")
 ACTIONS = ("approva", "respingi", "conferma", "annulla")

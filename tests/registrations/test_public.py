@@ -34,7 +34,7 @@ def test_registering_redirects_to_the_registration_page(client, make_event):
     token = re.fullmatch(r"/iscrizioni/([A-Za-z0-9_-]{43})", response.headers["Location"]).group(1)
     registration = services.get_by_token(token)
     assert registration.email == "giulia.ferrero@comune.pinerolo.to.it"
-    assert registration.consent_version == "2026-11"
+    assert registration.consent_version == "2026-11-25"
     assert "informativa sulla privacy" in registration.consent_text
     page = client.get(response.headers["Location"])
     assert page.status_code == 200
@@ -231,7 +231,7 @@ def test_new_link_replaces_the_old_one(client, make_event):
 
 def test_privacy_notice_is_public(client):
     html = client.get("/privacy").get_data(as_text=True)
-    assert "Titolare del trattamento" in html and "2026-11" in html
+    assert "Titolare del trattamento" in html and "2026-11-25" in html
 
 
 def test_the_page_after_registering_says_where_the_confirmation_went(client, make_event):

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.i18n import gettext as _
 from app.registrations import signals
 from app.registrations.models import Registration
+from app.timeutil import utcnow
 
 
 @signals.export_columns.connect
@@ -22,7 +23,11 @@ def attendance_columns(registrations: list[Registration], **_kwargs) -> list[tup
     confirmed = [r for r in registrations if r.status == "confirmed"]
     progress = {item.registration.id: item for item in services.progress(event, confirmed)}
     if not event.lessons:
-        return [(_("Presente"), {rid: _("sì") if item.attended else _("no") for rid, item in progress.items()})]
+        # Before the event nobody is absent yet: the column stays empty rather than saying "no".
+        started = event.starts_at <= utcnow()
+        return [
+            (_("Presente"), {rid: _("sì") if item.attended else (_("no") if started else "") for rid, item in progress.items()})
+        ]
     codes = dict(
         db.session.execute(
             select(Certificate.registration_id, Certificate.code).where(

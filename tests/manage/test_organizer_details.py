@@ -7,7 +7,7 @@ import csv
 import html
 import io
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import openpyxl
 from sqlalchemy import select
@@ -16,8 +16,8 @@ from app.extensions import db
 from app.outbox.models import OutboxMessage
 from app.registrations import services
 from app.registrations.models import Registration
-from app.timeutil import ROME
-from tests.factories import CONSENT, participant
+from app.timeutil import ROME, today_rome
+from tests.factories import CONSENT, enrol, participant
 
 
 def register(event, **fields) -> Registration:
@@ -45,12 +45,12 @@ def test_xlsx_dates_are_dates_excel_can_sort(logged_in, make_event):
     sheet = openpyxl.load_workbook(io.BytesIO(response.get_data())).active
     header = [c.value for c in sheet[1]]
     cells = dict(zip(header, sheet[2], strict=True))
-    registered = cells["Iscritto il"]
+    registered = cells["Data di iscrizione"]
     assert isinstance(registered.value, datetime) and registered.is_date
     assert registered.number_format == "dd/mm/yyyy hh:mm"
     expected = person.created_at.astimezone(ROME).replace(tzinfo=None, second=0, microsecond=0)
     assert registered.value.replace(second=0, microsecond=0) == expected
-    assert cells["Annullato il"].value is None
+    assert cells["Data di annullamento"].value is None
     # Text cells keep their guard: a name is never a formula.
     assert cells["Cognome"].value == "=1+1" and cells["Cognome"].data_type == "s"
 
@@ -60,7 +60,7 @@ def test_csv_dates_stay_italian_text(logged_in, make_event):
     person = register(event)
     content = logged_in.get(f"/gestione/eventi/{event.id}/iscritti.csv").get_data().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(content), delimiter=";"))
-    assert rows[0]["Iscritto il"] == person.created_at.astimezone(ROME).strftime("%d/%m/%Y %H:%M")
+    assert rows[0]["Data di iscrizione"] == person.created_at.astimezone(ROME).strftime("%d/%m/%Y %H:%M")
 
 
 def test_the_dashboard_shows_who_waits_beside_a_full_event(logged_in, make_event):
@@ -90,3 +90,20 @@ def test_wide_organizer_tables_scroll_in_a_region_the_keyboard_reaches(logged_in
         page = _page(logged_in, url)
         region = re.search(r'<div class="table-responsive"([^>]*)>', page).group(1)
         assert 'tabindex="0"' in region and 'role="region"' in region and "aria-label=" in region
+
+
+def test_before_the_event_nobody_is_marked_absent_in_the_export(logged_in, make_event):
+    upcoming = make_event()  # ten days ahead
+    register(upcoming)
+    content = logged_in.get(f"/gestione/eventi/{upcoming.id}/iscritti.csv").get_data().decode("utf-8-sig")
+    [row] = list(csv.DictReader(io.StringIO(content), delimiter=";"))
+    assert row["Presente"] == ""
+    assert "Iscritto il" not in content and row["Iscrizione fatta da"] == "online"
+
+
+def test_after_the_event_an_unchecked_person_is_marked_absent(logged_in, make_event):
+    held = make_event(day=today_rome() - timedelta(days=2))
+    enrol(held)  # added by the organizers: the public form is closed once an event is over
+    content = logged_in.get(f"/gestione/eventi/{held.id}/iscritti.csv").get_data().decode("utf-8-sig")
+    [row] = list(csv.DictReader(io.StringIO(content), delimiter=";"))
+    assert row["Presente"] == "no"

@@ -3,6 +3,7 @@ passwords, invitations, one's own password and two-factor login."""
 
 from __future__ import annotations
 
+import functools
 import time
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
@@ -257,14 +258,23 @@ def _password_ok(user: User, form) -> bool:
     return True
 
 
+def _with_two_factor(view):
+    """The account's two-factor settings: signed in, rate-limited, and only once it is on."""
+
+    @functools.wraps(view)
+    def wrapped():
+        user = current_user._get_current_object()
+        if not user.two_factor_enabled:
+            return redirect(url_for("auth.two_factor_setup"), code=303)
+        return view(user)
+
+    return login_required(limiter.limit(_login_rate_limit)(wrapped))
+
+
 @bp.post("/account/due-fattori/disattiva")
-@login_required
-@limiter.limit(_login_rate_limit)
-def two_factor_disable():
-    user = current_user._get_current_object()
+@_with_two_factor
+def two_factor_disable(user: User):
     form = TwoFactorDisableForm(prefix="off")
-    if not user.two_factor_enabled:
-        return redirect(url_for("auth.two_factor_setup"), code=303)
     if form.validate_on_submit() and _password_ok(user, form):
         if two_factor.required_for(user):
             form.code.errors.append(_("Per gli amministratori la verifica in due passaggi è obbligatoria."))
@@ -278,13 +288,9 @@ def two_factor_disable():
 
 
 @bp.post("/account/due-fattori/codici")
-@login_required
-@limiter.limit(_login_rate_limit)
-def two_factor_recovery_codes():
-    user = current_user._get_current_object()
+@_with_two_factor
+def two_factor_recovery_codes(user: User):
     form = RecoveryCodesForm(prefix="codes")
-    if not user.two_factor_enabled:
-        return redirect(url_for("auth.two_factor_setup"), code=303)
     if form.validate_on_submit() and _password_ok(user, form):
         return private(render_template("auth/recovery_codes.html", codes=two_factor.new_recovery_codes(user), first_time=False))
     return _two_factor_page(user, codes_form=form), 422

@@ -38,13 +38,7 @@ def _limits(user) -> tuple[frozenset[int], frozenset[int]] | None:
 def may(user, event: Event, action: Action) -> bool:
     """Whether this signed-in user may do `action` on `event`. The same for every action: who
     may see a limited organizer's events may also edit them and reach their registrants."""
-    if not (getattr(user, "is_authenticated", False) and user.is_active):
-        return False
-    limits = _limits(user)
-    if limits is None:
-        return True
-    types, series = limits
-    return event.type_id in types or (event.series_id is not None and event.series_id in series)
+    return may_place(user, event.type_id, event.series_id)
 
 
 def may_place(user, type_id: int | None, series_id: int | None) -> bool:

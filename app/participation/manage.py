@@ -94,13 +94,7 @@ def dashboard():
 def export(name: str, fmt: str):
     filters, args, _problem = _filters()
     table = tables.table(name, services.participation(filters, visible_events), args["provincia"], args["classe"])
-    if fmt == "csv":
-        return download(tables.to_csv(table), "text/csv", f"partecipazione-{name}.csv")
-    return download(
-        tables.to_xlsx(table),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        f"partecipazione-{name}.xlsx",
-    )
+    return _download(table, fmt, f"partecipazione-{name}")
 
 
 @bp.get("/partecipazione/comuni/<code>")
@@ -118,15 +112,14 @@ def comune_export(code: str, name: str, fmt: str):
     history = services.comune_history(code, visible_events)
     if history is None or history.comune.code != code:
         abort(404)
-    table = tables.comune_tables(history)[name]
-    filename = f"partecipazione-{code}-{name}"
+    return _download(tables.comune_tables(history)[name], fmt, f"partecipazione-{code}-{name}")
+
+
+def _download(table: tables.Table, fmt: str, stem: str):
     if fmt == "csv":
-        return download(tables.to_csv(table), "text/csv", f"{filename}.csv")
-    return download(
-        tables.to_xlsx(table),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        f"{filename}.xlsx",
-    )
+        return download(tables.to_csv(table), "text/csv", f"{stem}.csv")
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return download(tables.to_xlsx(table), xlsx, f"{stem}.xlsx")
 
 
 @bp.route("/partecipazione/da-abbinare", methods=["GET", "POST"])

@@ -23,44 +23,49 @@ def _code_heads(directory: str) -> frozenset[str]:
     return frozenset(ScriptDirectory(directory).get_heads())
 
 
-def _database_revisions() -> frozenset[str]:
+def _database_revisions(connection) -> frozenset[str]:
     """Empty for a database never migrated (no alembic_version table)."""
-    if not inspect(db.session.connection()).has_table("alembic_version"):
+    if not inspect(connection).has_table("alembic_version"):
         return frozenset()
-    return frozenset(db.session.execute(text("SELECT version_num FROM alembic_version")).scalars())
+    return frozenset(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
 
 
-def _overdue_messages(minutes: int) -> int:
+def _overdue_messages(connection, minutes: int) -> int:
     """Messages still queued this long after they were due: with a worker running, a due
     message is taken within WORKER_INTERVAL; a failing server only postpones next_attempt_at."""
     cutoff = utcnow() - timedelta(minutes=minutes)
     query = select(func.count()).where(
         OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.next_attempt_at < cutoff
     )
-    return db.session.scalar(query)
+    return connection.scalar(query)
+
+
+def checks() -> dict[str, dict]:
+    """Each check and its outcome. On a connection of its own, closed at the end: a probe never
+    leaves anything open in the request's session, whatever the database answered."""
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+            expected = _code_heads(current_app.extensions["migrate"].directory)
+            found = _database_revisions(connection)
+            minutes = current_app.config["HEALTH_OUTBOX_MINUTES"]
+            overdue = _overdue_messages(connection, minutes)
+    except SQLAlchemyError:
+        return {"database": {"ok": False, "error": "unreachable"}}
+    return {
+        "database": {"ok": True},
+        "migrations": {"ok": found == expected, "expected": sorted(expected), "database": sorted(found)},
+        "outbox": {"ok": overdue == 0, "overdue": overdue, "minutes": minutes},
+    }
 
 
 @bp.get("/healthz")
 @limiter.exempt
 def healthz():
     """200 when every check passes, 503 otherwise; counts and revisions only, never personal data."""
-    checks: dict[str, dict] = {}
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
-        checks["database"] = {"ok": False, "error": "unreachable"}
-    else:
-        checks["database"] = {"ok": True}
-        expected = _code_heads(current_app.extensions["migrate"].directory)
-        found = _database_revisions()
-        checks["migrations"] = {"ok": found == expected, "expected": sorted(expected), "database": sorted(found)}
-        minutes = current_app.config["HEALTH_OUTBOX_MINUTES"]
-        overdue = _overdue_messages(minutes)
-        checks["outbox"] = {"ok": overdue == 0, "overdue": overdue, "minutes": minutes}
-        db.session.rollback()
-    healthy = all(check["ok"] for check in checks.values())
-    response = jsonify({"status": "ok" if healthy else "fail", "checks": checks})
+    results = checks()
+    healthy = all(check["ok"] for check in results.values())
+    response = jsonify({"status": "ok" if healthy else "fail", "checks": results})
     response.status_code = 200 if healthy else 503
     response.headers["Cache-Control"] = "no-store"
     return response

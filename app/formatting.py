@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from flask_babel import format_date, format_datetime
 
+from app.i18n import current_language
 from app.i18n import gettext as _
 from app.timeutil import ROME
 
@@ -71,12 +72,25 @@ def date_range(first: date, last: date) -> str:
 
 def event_when(event) -> str:
     """The date line of an event as a person says it. An event over several days (an
-    exhibition, a course) is given as a range of days: its programme gives the hours."""
+    exhibition, a course) is given as a range of days: its programme gives the hours. The
+    hours are one phrase, so each language says them its way ("ore 11:00–13:00", "de 11:00 à
+    13:00")."""
     if event.is_multi_day:
         return date_range(event.first_day, event.last_day)
     if event.all_day:
         return long_date(event.first_day)
-    return _("%(start)s–%(end)s", start=long_datetime(event.starts_at), end=clock(event.ends_at))
+    return _(
+        "%(day)s, ore %(start)s–%(end)s",
+        day=long_date(event.first_day),
+        start=clock(event.starts_at),
+        end=clock(event.ends_at),
+    )
+
+
+def colon(label) -> str:
+    """A label followed by its colon as the language writes it: French puts a (no-break) space
+    before it ("En ligne :"), Italian and English do not."""
+    return f"{label}\u00a0:" if current_language() == "fr" else f"{label}:"
 
 
 def readable_text_color(hex_color: str) -> str:

@@ -13,6 +13,7 @@ from app.events.labels import ATTENDANCE_LABELS, STATUS_LABELS
 from app.events.models import AttendanceMode, Event, EventStatus
 from app.formatting import (
     clock,
+    colon,
     date_range,
     day_label,
     event_when,
@@ -141,6 +142,7 @@ def after_colon(messages) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
+        colon=colon,
         long_datetime=long_datetime,
         long_date=long_date,
         short_date=short_date,

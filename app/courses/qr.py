@@ -7,14 +7,17 @@ from __future__ import annotations
 import io
 
 import segno
+from flask_babel import force_locale
 
 from app.courses import services as courses
+from app.i18n import lazy_gettext as _l
 from app.outbox.services import Attachment
 from app.registrations import signals
 from app.registrations.models import Registration
 from app.urls import absolute_url
 
-PNG_NAME = "codice-accoglienza.png"
+#: The attachment's name, which the message also mentions: in the participant's language.
+PNG_NAME = _l("codice-accoglienza.png")
 
 
 def check_in_url(registration: Registration) -> str:
@@ -30,4 +33,6 @@ def png(registration: Registration) -> bytes:
 
 @signals.message_attachments.connect
 def attach_check_in_code(registration: Registration, kind: str, **_) -> list[Attachment]:
-    return [Attachment(PNG_NAME, "image/png", png(registration))]
+    with force_locale(registration.locale):
+        name = str(PNG_NAME)
+    return [Attachment(name, "image/png", png(registration))]

@@ -201,3 +201,19 @@ def test_the_confirmation_email_carries_the_check_in_code_as_an_image(make_event
     assert base64.b64decode(attachment["data"]).startswith(b"\x89PNG")
     assert "codice QR personale" in message.text_body
     assert registration.token not in str(message.attachments)
+
+
+def test_a_french_participants_code_is_named_in_french(make_event):
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.outbox.models import OutboxMessage
+    from app.registrations import services as registrations
+    from tests.factories import CONSENT, participant
+
+    event = make_event(title="Riunione", capacity=5)
+    registrations.register(event.id, participant(), CONSENT, locale="fr")
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "confirmed"))
+    [attachment] = message.attachments
+    assert attachment["filename"] == "code-accueil.png"
+    assert "(code-accueil.png)" in message.text_body

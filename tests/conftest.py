@@ -6,9 +6,12 @@ from __future__ import annotations
 import functools
 import os
 import threading
+import uuid
 
 import pytest
 from flask import g, request_started
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -171,3 +174,23 @@ def parsed():
     from tests.support.calendar_readers import parse_everywhere
 
     return parse_everywhere
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A brand-new database for a migration test: a SQLite file, or a fresh PostgreSQL database
+    beside the test one (TEST_DATABASE_URL), dropped afterwards."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+        return
+    name = f"incontri_migrations_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

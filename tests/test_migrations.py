@@ -1,37 +1,14 @@
 """The Alembic migrations build exactly the schema the models describe."""
 
-import os
-import uuid
 from datetime import UTC, datetime
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import CheckConstraint, create_engine, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import CheckConstraint, inspect, select, text
 
 from app import create_app
 from app.extensions import db
-
-
-@pytest.fixture
-def empty_database_url(tmp_path):
-    """A brand-new database: a SQLite file, or a fresh PostgreSQL database beside the test one."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
-        return
-    name = f"incontri_migrations_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_upgrade_from_empty_matches_the_models(empty_database_url):

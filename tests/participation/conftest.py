@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from app.timeutil import today_rome
 from tests.factories import add_weekly_lessons, enrol
@@ -37,23 +33,3 @@ def from_comune():
     """from_comune(event, "Alba (CN)", …): someone the organizers added, from the comune given
     as the form takes it."""
     return _from_comune
-
-
-@pytest.fixture
-def empty_database_url(tmp_path):
-    """A brand-new database for a migration: a SQLite file, or a fresh PostgreSQL database beside
-    the test one (as tests/test_migrations.py makes them)."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
-        return
-    name = f"incontri_migrations_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()

@@ -37,6 +37,27 @@ WORDS = [
 ]  # fmt: skip
 
 
+def registration_row(event_id: int, n: int, now, organization: str = "Comune di Torino") -> dict:
+    """A confirmed registration the organizers added, as a row for a bulk insert."""
+    return {
+        "event_id": event_id,
+        "token": f"bench-{n:06d}",
+        "status": "confirmed",
+        "first_name": "Persona",
+        "last_name": f"{n:05d}",
+        "email": f"persona{n}@comune.example.it",
+        "organization": organization,
+        "role": "funzionario",
+        "locale": "it",
+        "source": "organizer",
+        "consent_version": "bench",
+        "consent_text": "bench",
+        "created_at": now,
+        "updated_at": now,
+        "confirmed_at": now,
+    }
+
+
 def build(events: int = 1000, registrations: int = 20000, seed: int = 13) -> dict:
     """Fill an empty database; returns a few slugs the benchmark asks for. Registrations go to
     past and coming events alike, as they accumulate over the years."""
@@ -131,25 +152,7 @@ def build(events: int = 1000, registrations: int = 20000, seed: int = 13) -> dic
         if event.capacity is not None and counts.get(event.id, 0) >= event.capacity:
             continue
         counts[event.id] = counts.get(event.id, 0) + 1
-        rows.append(
-            {
-                "event_id": event.id,
-                "token": f"bench-{n:06d}",
-                "status": "confirmed",
-                "first_name": "Persona",
-                "last_name": f"{n:05d}",
-                "email": f"persona{n}@comune.example.it",
-                "organization": f"Comune di {COMUNI[n % len(COMUNI)]}",
-                "role": "funzionario",
-                "locale": "it",
-                "source": "organizer",
-                "consent_version": "bench",
-                "consent_text": "bench",
-                "created_at": now,
-                "updated_at": now,
-                "confirmed_at": now,
-            }
-        )
+        rows.append(registration_row(event.id, n, now, f"Comune di {COMUNI[n % len(COMUNI)]}"))
     for start in range(0, len(rows), 5000):
         db.session.execute(Registration.__table__.insert(), rows[start : start + 5000])
     for event_id, count in counts.items():

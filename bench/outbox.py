@@ -23,7 +23,9 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from dataset import registration_row  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from app import create_app  # noqa: E402
@@ -55,29 +57,7 @@ def queue_reminders(count: int) -> None:
     )
     events.publish_event(event)
     now = utcnow()
-    db.session.bulk_insert_mappings(
-        Registration,
-        [
-            {
-                "event_id": event.id,
-                "token": f"bench-{n:06d}",
-                "status": "confirmed",
-                "first_name": "Persona",
-                "last_name": f"{n:05d}",
-                "email": f"persona{n}@comune.example.it",
-                "organization": "Comune di Torino",
-                "role": "funzionario",
-                "locale": "it",
-                "source": "organizer",
-                "consent_version": "bench",
-                "consent_text": "bench",
-                "created_at": now,
-                "updated_at": now,
-                "confirmed_at": now,
-            }
-            for n in range(count)
-        ],
-    )
+    db.session.bulk_insert_mappings(Registration, [registration_row(event.id, n, now) for n in range(count)])
     db.session.commit()
     notifications.schedule_reminders()
 

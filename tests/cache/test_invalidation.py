@@ -89,19 +89,23 @@ def publish_the_draft(world):
     events.publish_event(world["draft"])
 
 
-def edit_the_title(world):
-    meeting = world["meeting"]
+def retitle(event, title: str) -> None:
+    """The organizers' edit of the title alone, through the service."""
     events.update_event(
-        meeting,
+        event,
         events.EventInput(
-            title="Riunione della Consulta (aggiornata)",
-            type_id=meeting.type_id,
-            starts_at=meeting.starts_at,
-            ends_at=meeting.ends_at,
-            venue_id=meeting.venue_id,
-            capacity=meeting.capacity,
+            title=title,
+            type_id=event.type_id,
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            venue_id=event.venue_id,
+            capacity=event.capacity,
         ),
     )
+
+
+def edit_the_title(world):
+    retitle(world["meeting"], "Riunione della Consulta (aggiornata)")
 
 
 def cancel(world):
@@ -166,16 +170,7 @@ def test_changes_the_public_does_not_see_invalidate_nothing(client, world):
     tags = prime(client, urls)
     before = dataversion.current()
     draft = world["draft"]
-    events.update_event(
-        draft,
-        events.EventInput(
-            title="Bozza riservata, rivista",
-            type_id=draft.type_id,
-            starts_at=draft.starts_at,
-            ends_at=draft.ends_at,
-            venue_id=draft.venue_id,
-        ),
-    )
+    retitle(draft, "Bozza riservata, rivista")
     events.add_material_link(draft, "Appunti", "https://example.org/appunti.pdf")
     registration = factories.register(world["meeting"]).registration
     seats_after_registering = dataversion.current()

@@ -98,8 +98,9 @@ class CookielessFastPath:
         if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and not environ.get("HTTP_COOKIE"):
             try:
                 # An empty session of its own: without a cookie there is nothing to open, and
-                # nothing here is ever saved.
-                with RequestContext(self.app, environ, session=SecureCookieSession()):
+                # nothing here is ever saved. Its own application context too, as in production,
+                # even where a caller (a test) has one pushed: nothing lingers in its `g`.
+                with self.app.app_context(), RequestContext(self.app, environ, session=SecureCookieSession()):
                     response = answer_from_cache() if request.endpoint in POLICIES else None
             except Exception:  # the usual way answers it, with its error page
                 response = None

@@ -66,13 +66,14 @@ def _clean_database(app):
 def _forget_previous_user(sender, **extra):
     g.pop("_login_user", None)
     g.pop("csrf_token", None)  # Flask-WTF keeps the token of the session it last saw
+    g.pop("_flask_babel", None)  # Flask-Babel keeps the locale of the request it last saw
 
 
 @pytest.fixture(autouse=True)
 def each_request_loads_its_own_user(app):
     """Tests play several browsers against one app context (the test's): each request must
-    find its own user and CSRF token from its own cookies, not those the previous request left
-    in `g` — as each request does in production, where it has an app context of its own."""
+    find its own user, CSRF token and language from its own cookies and address, not those the
+    previous request left in `g` — as in production, where each request has its own context."""
     request_started.connect(_forget_previous_user, app)
     yield
     request_started.disconnect(_forget_previous_user, app)

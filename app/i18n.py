@@ -81,6 +81,19 @@ def _without_language_arg(path: str) -> str:
     return urlunsplit(("", "", parts.path, query, parts.fragment))
 
 
+@bp.app_url_defaults
+def keep_language_arg(endpoint: str, values: dict) -> None:
+    """A page opened with ?lang= (from a French email, a French subscribe link) links and
+    redirects onward in that language: a visitor without the cookie would otherwise fall back
+    to Italian at the next click or after sending a form. The language switch itself and
+    static files go without it."""
+    if endpoint in ("static", "i18n.set_language") or LANG_ARG in values:
+        return
+    chosen = language_arg()
+    if chosen is not None:
+        values[LANG_ARG] = chosen
+
+
 @bp.get("/lingua/<code>")
 def set_language(code: str):
     response = redirect(_without_language_arg(safe_next_path(request.args.get("next"))), code=303)

@@ -3,7 +3,7 @@ domain's labels, plus the links pages build (maps, add-to-calendar, subscribe)."
 
 from __future__ import annotations
 
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import parse_qs, quote_plus, urlencode, urlsplit
 
 from flask import Flask, current_app
 from flask_babel import format_date, get_locale
@@ -111,7 +111,8 @@ def subscribe_links(path: str, name: str) -> dict[str, str]:
     clients, the plain https address to copy, and the 'add from web' pages of Google Calendar
     and Outlook."""
     language = feed_language()
-    if language:
+    # A page opened with ?lang= has it in its links already (i18n.keep_language_arg).
+    if language and "lang" not in parse_qs(urlsplit(path).query):
         path += ("&" if "?" in path else "?") + urlencode({"lang": language})
     https = current_app.config["BASE_URL"] + path
     webcal = "webcal://" + https.split("://", 1)[1]

@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import dataset  # noqa: E402
 
-from app import create_app  # noqa: E402
+from app import create_app, prepare_to_serve  # noqa: E402
 from app.extensions import db  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -89,8 +89,10 @@ def build_data(url: str) -> dict:
 
 
 def render_times(url: str, pages: dict[str, str], repeat: int = 15) -> dict[str, float]:
-    """Median milliseconds to answer each page in this process, the cache turned off."""
+    """Median milliseconds to answer each page in this process, the cache turned off, the
+    process prepared as wsgi.py prepares a worker."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY, "CACHE_TYPE": "NullCache"})
+    prepare_to_serve(app)
     client = app.test_client()
     times = {}
     for name, path in pages.items():

@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from flask import current_app, has_app_context, has_request_context, request
 from redis.exceptions import RedisError
@@ -290,6 +291,28 @@ def current() -> Version:
     if has_request_context():
         request.environ[_REQUEST_KEY] = version
     return version
+
+
+_T = TypeVar("_T")
+_MEMO = "incontri.memo"
+
+
+def memoized(name: str, compute: Callable[[], _T]) -> _T:
+    """`compute()` once per content version in this process, for the reference data that
+    pages ask for at every render (the list filters' choices, the series' numbering). Exact
+    as the page cache is: a published change moves the version, and a result computed after
+    reading version V holds data as of V or newer. Only in requests that change nothing (GET,
+    HEAD) and never while this session holds unpublished changes. The value is shared by
+    later requests: plain values, never ORM objects bound to one request's session."""
+    if not has_request_context() or request.method not in ("GET", "HEAD") or pending():
+        return compute()
+    version = current().content
+    held = current_app.extensions.setdefault(_MEMO, {}).get(name)
+    if held is not None and held[0] == version:
+        return held[1]
+    value = compute()
+    current_app.extensions[_MEMO][name] = (version, value)
+    return value
 
 
 def pending() -> bool:

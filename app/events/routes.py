@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.events import services
-from app.events.models import PUBLIC_STATUSES, EventType, Material, Series, Theme
+from app.events.models import PUBLIC_STATUSES, EventType, Material, Series
 from app.extensions import db
 from app.inputs import MAX_YEAR, MIN_YEAR, int_arg, month_arg, page_arg, text_arg
 from app.timeutil import ROME, month_bounds, today_rome
@@ -23,12 +23,8 @@ LONG_EVENT_DAYS = 3
 
 
 def _filter_choices() -> dict:
-    return {
-        "types": services.event_types(),
-        "series_list": db.session.scalars(select(Series).order_by(Series.title)).all(),
-        "themes": db.session.scalars(select(Theme).order_by(Theme.name)).all(),
-        "comuni": services.comuni_with_events(),
-    }
+    choices = services.filter_choices()
+    return {"types": choices.types, "series_list": choices.series, "themes": choices.themes, "comuni": choices.comuni}
 
 
 def filters_from_request() -> services.EventFilters:
@@ -55,11 +51,8 @@ def home():
 @bp.get("/eventi")
 def event_list():
     filters = filters_from_request()
-    pagination = db.paginate(
-        services.public_events_query(filters),
-        page=page_arg(),
-        per_page=current_app.config["EVENTS_PER_PAGE"],
-        error_out=False,
+    pagination = services.paginate_events(
+        services.public_events_query(filters), page=page_arg(), per_page=current_app.config["EVENTS_PER_PAGE"]
     )
     numbers = services.series_numbers(pagination.items)
     return render_template(
@@ -88,11 +81,10 @@ def event_detail(slug: str):
 @bp.get("/archivio")
 def archive():
     filters = filters_from_request()
-    pagination = db.paginate(
+    pagination = services.paginate_events(
         services.public_events_query(filters, when="past"),
         page=page_arg(),
         per_page=current_app.config["EVENTS_PER_PAGE"],
-        error_out=False,
     )
     return render_template(
         "events/archive.html",

@@ -9,11 +9,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
+from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select, exists, func, inspect, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from app import search
+from app import dataversion, search
 from app.events import signals
 from app.events.models import (
     PUBLIC_STATUSES,
@@ -160,17 +161,21 @@ def load_programme(event: Event) -> Event:
 NUMBERED_STATUSES = (EventStatus.PUBLISHED, EventStatus.POSTPONED)
 
 
-def series_numbers(events: list[Event]) -> dict[int, int]:
-    """Position of each event within its series ({event id: 1, 2, …}), by date order."""
-    series_ids = {e.series_id for e in events if e.series_id and e.status in NUMBERED_STATUSES}
-    if not series_ids:
-        return {}
+def _all_series_numbers() -> dict[int, int]:
     rank = func.row_number().over(partition_by=Event.series_id, order_by=(Event.starts_at, Event.id))
     rows = db.session.execute(
-        select(Event.id, rank).where(Event.series_id.in_(series_ids), Event.status.in_(NUMBERED_STATUSES))
+        select(Event.id, rank).where(Event.series_id.is_not(None), Event.status.in_(NUMBERED_STATUSES))
     )
-    wanted = {e.id for e in events}
-    return {event_id: number for event_id, number in rows if event_id in wanted}
+    return {event_id: number for event_id, number in rows}
+
+
+def series_numbers(events: list[Event]) -> dict[int, int]:
+    """Position of each event within its series ({event id: 1, 2, …}), by date order: the
+    numbering of every series, worked out once per content version (dataversion.memoized)."""
+    if not any(e.series_id and e.status in NUMBERED_STATUSES for e in events):
+        return {}
+    numbers = dataversion.memoized("series_numbers", _all_series_numbers)
+    return {e.id: numbers[e.id] for e in events if e.id in numbers}
 
 
 def series_label(event: Event, number: int | None) -> str | None:
@@ -217,6 +222,76 @@ def comuni_with_events() -> list[str]:
             .distinct()
             .order_by(Venue.comune)
         )
+    )
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of the list filters, detached from any session: `label` in Italian and its
+    translations as the models keep them, for the `localized` filter."""
+
+    slug: str
+    label: str
+    translations: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    types: tuple[Choice, ...]
+    series: tuple[Choice, ...]
+    themes: tuple[Choice, ...]
+    comuni: tuple[str, ...]
+
+
+def _relabelled(translations: dict | None, field_name: str) -> dict:
+    return {
+        language: {"label": fields[field_name]}
+        for language, fields in (translations or {}).items()
+        if isinstance(fields, dict) and field_name in fields
+    }
+
+
+def _filter_choices() -> FilterChoices:
+    return FilterChoices(
+        types=tuple(Choice(t.slug, t.label, _relabelled(t.translations, "label")) for t in event_types()),
+        series=tuple(
+            Choice(s.slug, s.title, _relabelled(s.translations, "title"))
+            for s in db.session.scalars(select(Series).order_by(Series.title))
+        ),
+        themes=tuple(Choice(t.slug, t.name) for t in db.session.scalars(select(Theme).order_by(Theme.name))),
+        comuni=tuple(comuni_with_events()),
+    )
+
+
+def filter_choices() -> FilterChoices:
+    """What the public list filters offer (types, series, themes, comuni with events): the
+    same for every page until something published changes, so worked out once per content
+    version (dataversion.memoized)."""
+    return dataversion.memoized("filter_choices", _filter_choices)
+
+
+class _CountedPagination(SelectPagination):
+    """A page of events and their total in one statement (count(*) over the whole result,
+    before LIMIT), where Flask-SQLAlchemy asks the count with a second one; a page past the
+    last, which has no row to carry the total, still counts apart."""
+
+    _total: int | None = None
+
+    def _query_items(self) -> list:
+        query = self._query_args["select"].add_columns(func.count().over())
+        rows = self._query_args["session"].execute(query.limit(self.per_page).offset(self._query_offset)).all()
+        if rows:
+            self._total = rows[0][1]
+        return [row[0] for row in rows]
+
+    def _query_count(self) -> int:
+        return self._total if self._total is not None else super()._query_count()
+
+
+def paginate_events(query: Select, *, page: int, per_page: int) -> SelectPagination:
+    """A page of a public events query (public_events_query), with its total."""
+    return _CountedPagination(
+        select=query, session=db.session(), page=page, per_page=per_page, error_out=False, count=True
     )
 
 

@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from app.events import services
 from app.events.models import Event, EventSession
 from app.events.routes import filters_from_request
-from app.extensions import csrf, db
+from app.extensions import csrf
 from app.i18n import localized
 from app.inputs import MAX_PAGE, int_arg
 from app.registrations import services as registrations
@@ -160,11 +160,10 @@ def list_events():
     when = request.args.get("when", "upcoming")
     if when not in ("upcoming", "past", "all"):
         return jsonify({"error": {"status": 400, "message": "when must be upcoming, past or all"}}), 400
-    pagination = db.paginate(
+    pagination = services.paginate_events(
         services.public_events_query(filters, when=when),
         page=page or 1,
         per_page=current_app.config["EVENTS_PER_PAGE"],
-        error_out=False,
     )
     numbers = services.series_numbers(pagination.items)
     return jsonify(

@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.calendar import services
-from app.events.ical import build_calendar, event_components, organizer_identity
+from app.events.ical import build_calendar, event_components, organizer_identity, serialize
 from app.events.models import EventType, Series
 from app.events.services import get_public_event, load_programme
 from app.extensions import db
@@ -85,7 +85,7 @@ def _render_in_locale(feed: services.Feed, state: services.FeedState) -> Rendere
     calendar = build_calendar(
         components, name=feed.name, description=feed.description, color=feed.color, subscription=True
     )
-    body = calendar.to_ical()
+    body = serialize(calendar)
     return Rendered(body, _etag(body, feed.language), state.last_modified)
 
 
@@ -185,7 +185,7 @@ def event_ics(slug: str):
             ),
             name=localized(event, "title"),
         )
-    body = calendar.to_ical()
+    body = serialize(calendar)
     last_modified = max([event.updated_at] + [s.updated_at for s in event.sessions])
     entry = Rendered(body, _etag(body, language), last_modified)
     return ics_response(entry, f"{event.slug}.ics")

@@ -16,7 +16,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from app import dataversion
-from app.events.models import Event, EventOrganization, EventSession, EventStatus
+from app.events.models import Event, EventSession, EventStatus
 from app.extensions import db
 from app.registrations.models import ACTIVE_STATUSES, Registration, RegistrationStatus
 from app.timeutil import rome_datetime, today_rome
@@ -86,7 +86,9 @@ def _feed_filter(feed: Feed):
 
 
 def feed_events(feed: Feed) -> list[Event]:
-    """The feed's events with everything their entries show, one query per collection."""
+    """The feed's events with everything their entries show (events.ical), one query per
+    collection: no more, since a large feed's time goes as much into loading rows as into
+    writing them."""
     sessions = selectinload(Event.sessions)
     return list(
         db.session.scalars(
@@ -97,7 +99,6 @@ def feed_events(feed: Feed) -> list[Event]:
                 sessions.selectinload(EventSession.speakers),
                 sessions.selectinload(EventSession.venue),
                 selectinload(Event.themes),
-                selectinload(Event.organization_links).joinedload(EventOrganization.organization),
             )
         )
     )

@@ -1,0 +1,66 @@
+"""Our serialisation of calendars (events.ical.serialize) writes icalendar's own bytes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from icalendar import Calendar, vText
+from icalendar import Event as VEvent
+from icalendar.parser.string import _foldline
+
+from app.events.ical import _fold, serialize
+from app.timeutil import ROME
+
+#: Text as organizers type it: accents, emoji, commas and semicolons to escape, newlines, and
+#: lengths around the 75 octets where a line is folded.
+texts = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\r")
+    | st.sampled_from("\n,;\\:è€😀"),
+    max_size=300,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(summary=texts, description=texts, location=texts, name=texts)
+def test_serialize_gives_the_bytes_of_icalendar(summary, description, location, name):
+    calendar = Calendar()
+    calendar.add("prodid", "-//Test//IT")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", vText(name))
+    entry = VEvent()
+    entry.add("uid", "evento-1@example.org")
+    entry.add("dtstamp", datetime(2026, 11, 25, 10, 0, tzinfo=ROME))
+    entry.add("dtstart", datetime(2026, 12, 22, 11, 0, tzinfo=ROME))
+    entry.add("summary", summary)
+    entry.add("description", description)
+    entry.add("location", location)
+    calendar.add_component(entry)
+
+    assert serialize(calendar) == calendar.to_ical()
+
+
+def test_lines_at_the_folding_limit_are_folded_as_icalendar_folds_them():
+    calendar = Calendar()
+    for length in range(70, 80):
+        entry = VEvent()
+        entry.add("summary", "x" * (length - len("SUMMARY:")))
+        entry.add("description", "è" * ((length - len("DESCRIPTION:")) // 2))
+        calendar.add_component(entry)
+
+    ours = serialize(calendar)
+    assert ours == calendar.to_ical()
+    assert max(len(line) for line in ours.split(b"\r\n")) <= 75
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    line=st.text(
+        alphabet=st.sampled_from("ab\\^;,è€😀 ")
+        | st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"),
+        max_size=400,
+    )
+)
+def test_a_line_is_folded_where_icalendar_folds_it(line):
+    assert _fold(line) == _foldline(line).encode()

@@ -179,8 +179,7 @@ def list_events():
 @bp.get("/events/<slug>")
 @in_language
 def get_event(slug: str):
-    event = services.get_public_event(slug)
+    event = services.get_public_event(slug, programme=True)
     if event is None:
         return jsonify({"error": {"status": 404, "message": "event not found"}}), 404
-    services.load_programme(event)
     return jsonify(event_detail(event, services.series_numbers([event]), registrations.waitlist_count(event.id)))

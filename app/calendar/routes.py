@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.calendar import services
 from app.events.ical import build_calendar, event_components, organizer_identity, serialize
 from app.events.models import EventType, Series
-from app.events.services import get_public_event, load_programme
+from app.events.services import get_public_event
 from app.extensions import db
 from app.i18n import gettext as _
 from app.i18n import language_arg, localized
@@ -172,10 +172,9 @@ def personal_feed(token: str):
 @bp.get("/eventi/<slug>.ics")
 def event_ics(slug: str):
     """One event to download and import: the same entries as in the feeds, without refresh hints."""
-    event = get_public_event(slug)
+    event = get_public_event(slug, programme=True)
     if event is None:
         abort(404)
-    load_programme(event)
     host = host_of(current_app.config["BASE_URL"])
     language = feed_language()
     with force_locale(language):

@@ -66,10 +66,9 @@ def event_list():
 
 @bp.get("/eventi/<slug>")
 def event_detail(slug: str):
-    event = services.get_public_event(slug)
+    event = services.get_public_event(slug, programme=True)
     if event is None:
         abort(404)
-    services.load_programme(event)
     number = services.series_numbers([event]).get(event.id)
     return render_template(
         "events/detail.html",

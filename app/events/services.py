@@ -134,25 +134,30 @@ def public_events_query(filters: EventFilters | None = None, *, when: str = "upc
     return query
 
 
-def get_public_event(slug: str) -> Event | None:
-    return db.session.scalar(select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES)))
+def _programme():
+    """Loader options for everything an event page shows (sessions with speakers and venues,
+    materials, themes, organizations): one query per collection, never one per row."""
+    sessions = selectinload(Event.sessions)
+    return (
+        sessions.selectinload(EventSession.speakers).selectinload(Speaker.organization),
+        sessions.selectinload(EventSession.venue),
+        selectinload(Event.materials),
+        selectinload(Event.themes),
+        selectinload(Event.organization_links).joinedload(EventOrganization.organization),
+    )
+
+
+def get_public_event(slug: str, *, programme: bool = False) -> Event | None:
+    """A published (or postponed, or cancelled) event by its address; with `programme`,
+    everything its page shows loaded with it."""
+    query = select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES))
+    return db.session.scalar(query.options(*_programme()) if programme else query)
 
 
 def load_programme(event: Event) -> Event:
-    """Load everything an event page shows (sessions with speakers and venues, materials,
-    organizations) in one query per collection, instead of one per row."""
-    sessions = selectinload(Event.sessions)
+    """Everything an event page shows, for an event already loaded without it."""
     return db.session.scalars(
-        select(Event)
-        .where(Event.id == event.id)
-        .options(
-            sessions.selectinload(EventSession.speakers).selectinload(Speaker.organization),
-            sessions.selectinload(EventSession.venue),
-            selectinload(Event.materials),
-            selectinload(Event.themes),
-            selectinload(Event.organization_links).joinedload(EventOrganization.organization),
-        )
-        .execution_options(populate_existing=True)
+        select(Event).where(Event.id == event.id).options(*_programme()).execution_options(populate_existing=True)
     ).one()
 
 

@@ -31,11 +31,12 @@ def _database_revisions(connection) -> frozenset[str]:
 
 
 def _overdue_messages(connection, minutes: int) -> int:
-    """Messages still queued this long after they were due: with a worker running, a due
-    message is taken within WORKER_INTERVAL; a failing server only postpones next_attempt_at."""
+    """Messages still queued (or still to be written) this long after they were due: with a
+    worker running, a due message is taken within WORKER_INTERVAL; a failing server only
+    postpones next_attempt_at."""
     cutoff = utcnow() - timedelta(minutes=minutes)
     query = select(func.count()).where(
-        OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.next_attempt_at < cutoff
+        OutboxMessage.status.in_((OutboxStatus.UNWRITTEN, OutboxStatus.QUEUED)), OutboxMessage.next_attempt_at < cutoff
     )
     return connection.scalar(query)
 

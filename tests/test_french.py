@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.outbox.models import OutboxMessage
+from app.outbox.services import write_unwritten
 from app.registrations.models import Registration
 from tests.factories import post_registration_form
 
@@ -54,6 +55,7 @@ def test_a_person_registering_in_french_gets_the_confirmation_in_french(client, 
 
     registration = db.session.scalar(select(Registration))
     assert registration.locale == "fr"
+    write_unwritten()  # as the worker does before sending
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.registration_id == registration.id))
     assert " ".join(message.subject.split()) == "Inscription confirmée : Riunione della Consulta"
     assert "Bonjour Giulia Ferrero," in message.text_body

@@ -2,10 +2,12 @@
 
 from datetime import UTC, datetime
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import CheckConstraint, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
 from app import create_app
 from app.extensions import db
@@ -200,3 +202,26 @@ def test_check_ins_become_attendances_of_the_event_or_of_the_lesson_that_day(emp
         db.engine.dispose()
     assert [tuple(row) for row in rows] == [(100, None), (101, 11)]
     assert "checked_in_at" not in columns
+
+
+def test_upgrade_lets_the_outbox_hold_messages_still_to_write(empty_database_url):
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    insert = text(
+        "INSERT INTO outbox (dedupe_key, kind, recipient, subject, text_body, html_body, status, attempts,"
+        " next_attempt_at, created_at) VALUES (:key, 'confirmed', 'p@comune.example.it', '', '', '', :status, 0,"
+        " :now, :now)"
+    )
+    now = datetime.now(UTC)
+    with app.app_context():
+        upgrade(revision="0020")
+        with db.engine.begin() as conn:
+            conn.execute(insert, {"key": "activity:1", "status": "queued", "now": now})
+        upgrade()
+        with db.engine.begin() as conn:
+            conn.execute(insert, {"key": "activity:2", "status": "unwritten", "now": now})
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:
+            conn.execute(insert, {"key": "activity:3", "status": "scritto a metà", "now": now})
+        with db.engine.connect() as conn:
+            kept = conn.execute(text("SELECT dedupe_key, status FROM outbox ORDER BY id")).all()
+        db.engine.dispose()
+    assert [tuple(row) for row in kept] == [("activity:1", "queued"), ("activity:2", "unwritten")]

@@ -34,6 +34,7 @@ from sqlalchemy import and_, or_, select, update
 from app.extensions import db, mail
 from app.locks import is_sqlite, take_sqlite_write_lock
 from app.outbox.models import OutboxMessage, OutboxStatus
+from app.outbox.services import write_unwritten
 from app.text import one_line
 from app.timeutil import utcnow
 from app.urls import host_of
@@ -264,7 +265,9 @@ def transport():
 
 
 def deliver_due(stop: threading.Event | None = None, max_batches: int | None = None) -> Report:
-    """Deliver every due message, batch after batch, until none is left (or asked to stop)."""
+    """Deliver every due message, batch after batch, until none is left (or asked to stop);
+    messages owed but not yet written are written first."""
+    write_unwritten()
     report = Report()
     batches = 0
     size = current_app.config["OUTBOX_BATCH_SIZE"]

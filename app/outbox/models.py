@@ -15,6 +15,9 @@ from app.timeutil import UTCDateTime, utcnow
 
 
 class OutboxStatus(enum.StrEnum):
+    #: Its cause is recorded, its words not yet: the worker writes it (services.write_unwritten)
+    #: before sending, so that the request that caused it does not have to.
+    UNWRITTEN = "unwritten"
     QUEUED = "queued"
     SENDING = "sending"
     SENT = "sent"

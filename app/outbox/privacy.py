@@ -47,7 +47,7 @@ def _anonymise(subject: privacy.Subject) -> None:
     where = _messages_of(subject)
     db.session.execute(
         update(OutboxMessage)
-        .where(where, OutboxMessage.status.in_((OutboxStatus.QUEUED, OutboxStatus.SENDING)))
+        .where(where, OutboxMessage.status.in_((OutboxStatus.UNWRITTEN, OutboxStatus.QUEUED, OutboxStatus.SENDING)))
         .values(status=OutboxStatus.FAILED, claimed_at=None),
         execution_options={"synchronize_session": False},
     )

@@ -6,7 +6,9 @@ and to whom (registrations/notifications.py…); the worker (delivery.py) sends 
 from __future__ import annotations
 
 import base64
+import logging
 import re
+from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -17,9 +19,12 @@ from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+from app.locks import is_sqlite, take_sqlite_write_lock
 from app.outbox.models import OutboxMessage, OutboxStatus
 from app.text import one_line
 from app.timeutil import utcnow
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -137,6 +142,121 @@ def queue(
     return message
 
 
+def queue_unwritten(
+    dedupe_key: str,
+    kind: str,
+    *,
+    recipient: str,
+    recipient_name: str | None = None,
+    registration_id: int | None = None,
+    event_id: int | None = None,
+) -> OutboxMessage | None:
+    """Record in the caller's transaction that a message is owed, without its words: the
+    worker writes it (write_unwritten) with the writer its domain registered for the first part
+    of `dedupe_key`, then sends it. For messages caused by a request that must stay short (a
+    registration: rendering the confirmation, its invitation and its QR code took most of the
+    request, under the event's lock). None as for `queue`."""
+    if _silenced.get():
+        return None
+    if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None:
+        return None
+    message = OutboxMessage(
+        dedupe_key=dedupe_key,
+        kind=kind,
+        recipient=recipient,
+        recipient_name=recipient_name,
+        subject="",
+        text_body="",
+        html_body="",
+        status=OutboxStatus.UNWRITTEN,
+        attempts=0,
+        next_attempt_at=utcnow(),
+        registration_id=registration_id,
+        event_id=event_id,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:
+        return None
+    return message
+
+
+def fill(
+    message: OutboxMessage,
+    email: Email,
+    *,
+    calendar: bytes | None = None,
+    calendar_method: str | None = None,
+    attachments: list[Attachment] | None = None,
+) -> OutboxMessage:
+    """Write the words of an unwritten message (a writer's job); it is then sent as any other."""
+    message.subject = email.subject[:300]
+    message.text_body = email.text
+    message.html_body = email.html
+    message.calendar = calendar.decode() if calendar else None
+    message.calendar_method = calendar_method
+    message.attachments = [attachment.stored() for attachment in attachments] if attachments else None
+    message.status = OutboxStatus.QUEUED
+    message.next_attempt_at = utcnow()
+    return message
+
+
+#: Who writes an unwritten message, by the first part of its dedupe key ("activity"…).
+_writers: dict[str, Callable[[OutboxMessage], None]] = {}
+
+
+def writer(prefix: str):
+    """Register the function that writes unwritten messages whose dedupe key starts with
+    `prefix:`. It fills the message (`fill`) or, when nothing is to be said any more, deletes it."""
+
+    def register(function: Callable[[OutboxMessage], None]) -> Callable[[OutboxMessage], None]:
+        _writers[prefix] = function
+        return function
+
+    return register
+
+
+def _take_unwritten(limit: int) -> list[OutboxMessage]:
+    """Up to `limit` unwritten messages, locked for this transaction (several workers never
+    write the same one)."""
+    take_sqlite_write_lock(OutboxMessage)
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.UNWRITTEN)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    if not is_sqlite():
+        query = query.with_for_update(skip_locked=True)
+    return list(db.session.scalars(query))
+
+
+def write_unwritten(batch_size: int = 50) -> int:
+    """Write every unwritten message, a batch per transaction, each by its domain's writer. One
+    that cannot be written fails alone, with the reason, for an organizer to see; the rest go
+    on. Returns how many were taken."""
+    taken = 0
+    while batch := _take_unwritten(batch_size):
+        for message in batch:
+            write = _writers.get(message.dedupe_key.split(":", 1)[0])
+            try:
+                with db.session.begin_nested():
+                    if write is None:
+                        raise LookupError(f"nessuno scrive i messaggi {message.dedupe_key!r}")
+                    write(message)
+                    db.session.flush()
+                    if message in db.session and message.status == OutboxStatus.UNWRITTEN:
+                        raise RuntimeError("il messaggio non è stato scritto")
+            except Exception as error:  # one message must not hold back the others
+                log.exception("outbox %s cannot be written", message.id)
+                message.status = OutboxStatus.FAILED
+                message.last_error = f"{type(error).__name__}: {error}"[:2000]
+        db.session.commit()
+        taken += len(batch)
+    return taken
+
+
 def withdraw_queued(event_id: int, kind: str) -> int:
     """Drop messages of a kind about an event that are still waiting to be sent (reminders
     written for a date that has changed). Returns how many went."""
@@ -152,13 +272,15 @@ def withdraw_queued(event_id: int, kind: str) -> int:
 
 
 def retry(*message_ids: int) -> int:
-    """An organizer asks to try failed messages again, now; none given: every failed one.
-    Returns how many were queued again."""
+    """An organizer asks to try failed messages again, now; none given: every failed one (one
+    that could not be written is written again first). Returns how many were queued again."""
     query = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED)
     if message_ids:
         query = query.where(OutboxMessage.id.in_(message_ids))
+    never_written = OutboxMessage.text_body == ""
+    status = case((never_written, OutboxStatus.UNWRITTEN.value), else_=OutboxStatus.QUEUED.value)
     result = db.session.execute(
-        query.values(status=OutboxStatus.QUEUED, attempts=0, next_attempt_at=utcnow()),
+        query.values(status=status, attempts=0, next_attempt_at=utcnow()),
         execution_options={"synchronize_session": "fetch"},
     )
     db.session.commit()

@@ -181,11 +181,13 @@ def _queue_with_invitations(
     withdrawn: int,
     own_cancellation: bool = False,
     sessions: list[EventSession] | None = None,
+    into: OutboxMessage | None = None,
     **context,
 ) -> OutboxMessage | None:
     """The message about a change, with the invitations it calls for. One calendar entry rides
     in the message itself; several (a course's lessons) each get a short message of their own,
-    because an iTIP message carries one UID and clients file only one entry per message."""
+    because an iTIP message carries one UID and clients file only one entry per message.
+    `into`: the unwritten message that the worker writes now (write_activity_message)."""
     event = registration.event
     invitations = []
     if method is not None:
@@ -211,15 +213,8 @@ def _queue_with_invitations(
         attachment_names=[file.filename for file in files],
         **context,
     )
-    notice = _queue(
-        key,
-        template,
-        registration,
-        email,
-        calendar=attached,
-        calendar_method=method if attached else None,
-        attachments=files or None,
-    )
+    fields = {"calendar": attached, "calendar_method": method if attached else None, "attachments": files or None}
+    notice = outbox.fill(into, email, **fields) if into is not None else _queue(key, template, registration, email, **fields)
     if notice is None or attached is not None:
         return notice
     kind = "invitation_withdrawn" if method == "CANCEL" else "invitation"
@@ -239,10 +234,36 @@ def _queue_with_invitations(
 
 
 def queue_for_activity(activity: Activity) -> OutboxMessage | None:
-    """The message a change to a registration calls for (called by the registrations service)."""
-    template, method = ACTIVITY_TEMPLATES.get(activity.kind, (None, None))
+    """The message a change to a registration calls for (called by the registrations service):
+    recorded in the change's transaction, written and sent by the worker (write_activity_message).
+    Writing it here, the confirmation with its invitation and QR code, took most of a
+    registration's time, with the event's row locked."""
+    template, _method = ACTIVITY_TEMPLATES.get(activity.kind, (None, None))
     if template is None or outbox.is_silenced():
         return None
+    registration = activity.registration
+    return outbox.queue_unwritten(
+        f"activity:{activity.id}",
+        template,
+        recipient=registration.email,
+        recipient_name=registration.full_name,
+        registration_id=registration.id,
+        event_id=registration.event_id,
+    )
+
+
+@outbox.writer("activity")
+def write_activity_message(message: OutboxMessage) -> None:
+    """Write the message of a recorded change to a registration, from what holds now: the
+    event as it is, the waiting list as it stands. Its kind and invitation follow the change
+    itself (a confirmation stays a confirmation, even if the person has cancelled since: the
+    cancellation's own message follows it). A registration whose data were removed since gets
+    nothing."""
+    activity = db.session.get(Activity, int(message.dedupe_key.split(":")[1]))
+    if activity is None or activity.registration is None or activity.registration.anonymised_at is not None:
+        db.session.delete(message)
+        return
+    template, method = ACTIVITY_TEMPLATES[activity.kind]
     registration = activity.registration
     event = registration.event
     if method == "CANCEL" and registration.confirmed_at is None:
@@ -252,8 +273,8 @@ def queue_for_activity(activity: Activity) -> OutboxMessage | None:
     withdrawn = 0
     if method is not None:
         withdrawn = _withdrawn(event.id, registration.email, before_id=registration.id).get(registration.email, 0)
-    return _queue_with_invitations(
-        f"activity:{activity.id}",
+    _queue_with_invitations(
+        message.dedupe_key,
         template,
         registration,
         method,
@@ -261,6 +282,7 @@ def queue_for_activity(activity: Activity) -> OutboxMessage | None:
         own_cancellation=method == "CANCEL",
         by_organizer=activity.actor == "organizer",
         waitlist_position=waitlist_position(registration),
+        into=message,
     )
 
 

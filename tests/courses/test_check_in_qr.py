@@ -191,10 +191,12 @@ def test_the_confirmation_email_carries_the_check_in_code_as_an_image(make_event
 
     from app.extensions import db
     from app.outbox.models import OutboxMessage
+    from app.outbox.services import write_unwritten
     from tests.factories import register
 
     event = make_event(title="Riunione", capacity=5)
     registration = register(event).registration
+    write_unwritten()  # as the worker does before sending
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "confirmed"))
     [attachment] = message.attachments
     assert attachment["filename"] == "codice-accoglienza.png" and attachment["content_type"] == "image/png"
@@ -208,11 +210,13 @@ def test_a_french_participants_code_is_named_in_french(make_event):
 
     from app.extensions import db
     from app.outbox.models import OutboxMessage
+    from app.outbox.services import write_unwritten
     from app.registrations import services as registrations
     from tests.factories import CONSENT, participant
 
     event = make_event(title="Riunione", capacity=5)
     registrations.register(event.id, participant(), CONSENT, locale="fr")
+    write_unwritten()  # as the worker does before sending
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "confirmed"))
     [attachment] = message.attachments
     assert attachment["filename"] == "code-accueil.png"

@@ -13,6 +13,7 @@ from app.events import services
 from app.events.models import Event
 from app.extensions import db
 from app.outbox.models import OutboxMessage
+from app.outbox.services import write_unwritten
 from app.registrations import feeds, notifications
 from app.registrations import services as registrations
 from app.timeutil import rome_datetime
@@ -89,6 +90,7 @@ def test_the_confirmed_participant_gets_the_link_on_the_page_and_in_every_email(
     assert client.get(f"/iscrizioni/{confirmed.token}").get_data(as_text=True).count(LINK) == 1
     assert LINK not in client.get(f"/iscrizioni/{waiting.token}").get_data(as_text=True)
 
+    write_unwritten()  # as the worker does before sending
     confirmation = db.session.scalar(
         select(OutboxMessage).where(OutboxMessage.registration_id == confirmed.id, OutboxMessage.kind == "confirmed")
     )

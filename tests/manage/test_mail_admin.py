@@ -9,12 +9,14 @@ from sqlalchemy import select
 from app.extensions import db
 from app.outbox import delivery
 from app.outbox.models import OutboxMessage
+from app.outbox.services import write_unwritten
 from app.registrations import services as registrations
 from tests.factories import CONSENT, csrf_token_from, participant
 
 
 def test_failed_messages_are_listed_first_and_can_be_retried(logged_in, make_event):
     registrations.register(make_event().id, participant("p@comune.example.it"), CONSENT)
+    write_unwritten()
     message = db.session.scalar(select(OutboxMessage))
     message.status, message.attempts, message.last_error = "failed", 8, "SMTPDataError: 451 Try again later"
     db.session.commit()
@@ -55,3 +57,13 @@ def test_an_organizer_writes_to_the_confirmed_and_sees_progress(app, logged_in, 
     delivery.deliver_due()
     progress = html.unescape(logged_in.get(f"/gestione/eventi/{event.id}/messaggi").get_data(as_text=True))
     assert "2 inviati su 2" in progress
+
+
+def test_a_message_not_yet_written_is_listed_as_being_written(logged_in, make_event):
+    registrations.register(make_event().id, participant("p@comune.example.it"), CONSENT)
+    text = html.unescape(logged_in.get("/gestione/posta").get_data(as_text=True))
+    assert 'data-status="unwritten"' in text
+    assert "In preparazione" in text and "(il testo sarà scritto tra pochi secondi)" in text
+    write_unwritten()
+    text = html.unescape(logged_in.get("/gestione/posta").get_data(as_text=True))
+    assert 'data-status="queued"' in text and "Iscrizione confermata" in text

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.outbox.models import OutboxMessage
+from app.outbox.services import write_unwritten
 from app.registrations import services as registrations
 from tests.factories import CONSENT, participant
 
@@ -17,6 +18,8 @@ FRENCH = {"fr": {"title": "Rencontre avec l'ACAL", "summary": "Coopération déc
 
 
 def _confirmation(registration) -> OutboxMessage:
+    """The confirmation as the worker writes it."""
+    write_unwritten()
     return db.session.scalar(
         select(OutboxMessage).where(OutboxMessage.registration_id == registration.id, OutboxMessage.kind == "confirmed")
     )

@@ -12,6 +12,7 @@ from app.events import services as events
 from app.events.models import Event
 from app.extensions import db
 from app.outbox.models import OutboxMessage
+from app.outbox.services import write_unwritten
 from app.registrations import services
 from app.registrations.models import Activity, ActivityKind, Registration, RegistrationStatus, Source
 from app.timeutil import utcnow
@@ -113,12 +114,15 @@ def test_cancelling_a_confirmed_seat_promotes_the_first_in_the_waiting_list(make
     db.session.refresh(second_waiting)
     assert (holder.status, first_waiting.status, second_waiting.status) == ("cancelled", "confirmed", "waitlisted")
     assert [a.kind for a in first_waiting.activities] == ["waitlisted", "promoted"]
-    # The promoted person's email is queued in the same transaction, with the invitation.
+    # The promoted person's email is owed in the same transaction; the worker writes it, with
+    # the invitation.
     [message] = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.registration_id == first_waiting.id, OutboxMessage.kind == "promoted")
     ).all()
-    assert message.calendar_method == "REQUEST" and message.status == "queued"
+    assert message.status == "unwritten"
     assert message.dedupe_key == f"activity:{first_waiting.activities[-1].id}"
+    write_unwritten()
+    assert message.calendar_method == "REQUEST" and message.status == "queued"
     assert event.confirmed_count == 1 == confirmed_in_db(event)
 
 

@@ -1,0 +1,99 @@
+"""Messages a registration owes are recorded with it and written by the worker before sending:
+the request stays short, one message that cannot be written fails alone, and nothing is
+written for a person whose data were removed meanwhile."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.outbox import delivery
+from app.outbox import services as outbox
+from app.outbox.models import OutboxMessage
+from app.registrations import notifications
+from app.registrations import privacy as registration_privacy
+from app.registrations import services as registrations
+from app.registrations.models import Registration
+from tests.factories import CONSENT, participant
+
+
+def messages() -> list[OutboxMessage]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_a_registration_records_its_message_and_the_worker_writes_and_sends_it(make_event, smtp):
+    event = make_event(title="Riunione della Consulta", capacity=5)
+    registration = registrations.register(event.id, participant("sindaca@comune.example.it"), CONSENT).registration
+
+    [owed] = messages()
+    assert (owed.status, owed.kind, owed.recipient, owed.text_body) == (
+        "unwritten",
+        "confirmed",
+        "sindaca@comune.example.it",
+        "",
+    )
+    assert owed.registration_id == registration.id
+
+    report = delivery.deliver_due()
+
+    assert report.sent == 1
+    [sent] = messages()
+    assert sent.status == "sent" and sent.subject == "Iscrizione confermata: Riunione della Consulta"
+    assert sent.calendar_method == "REQUEST" and sent.attachments  # the invitation and the QR code
+    [received] = smtp.inbox.messages
+    assert received["To"].endswith("<sindaca@comune.example.it>")
+
+
+def test_a_message_that_cannot_be_written_fails_alone_with_its_reason(make_event, smtp, monkeypatch):
+    event = make_event(capacity=5)
+    for n in range(3):
+        registrations.register(event.id, participant(f"p{n}@comune.example.it"), CONSENT)
+    broken = messages()[1].id
+    write = notifications.write_activity_message
+
+    def write_or_break(message):
+        if message.id == broken:
+            raise ValueError("modello illeggibile")
+        write(message)
+
+    monkeypatch.setitem(outbox._writers, "activity", write_or_break)
+
+    assert delivery.deliver_due().sent == 2
+
+    by_id = {m.id: m for m in messages()}
+    assert by_id[broken].status == "failed"
+    assert "ValueError: modello illeggibile" in by_id[broken].last_error
+    assert [m.status for i, m in by_id.items() if i != broken] == ["sent", "sent"]
+
+
+def test_retrying_a_message_never_written_writes_it_first(make_event, smtp, monkeypatch):
+    event = make_event(title="Riunione della Consulta")
+    registrations.register(event.id, participant("p@comune.example.it"), CONSENT)
+
+    def broken(message):
+        raise ValueError("modello illeggibile")
+
+    with monkeypatch.context() as patch:
+        patch.setitem(outbox._writers, "activity", broken)
+        delivery.deliver_due()
+    [failed] = messages()
+    assert failed.status == "failed" and failed.text_body == ""
+
+    assert outbox.retry(failed.id) == 1
+    assert messages()[0].status == "unwritten"
+    assert delivery.deliver_due().sent == 1
+    [sent] = messages()
+    assert sent.status == "sent" and "Riunione della Consulta" in sent.text_body
+
+
+def test_nothing_is_written_for_a_registration_erased_before_the_worker_came(make_event, smtp):
+    event = make_event(capacity=5)
+    registration = registrations.register(event.id, participant("p@comune.example.it"), CONSENT).registration
+
+    registration_privacy.erase_registrations([db.session.get(Registration, registration.id)])
+    outbox.retry()  # even an organizer's "retry all" cannot bring it back
+    report = delivery.deliver_due()
+
+    assert report.sent == 0 and smtp.inbox.messages == []
+    assert messages() == []  # the confirmation and the cancellation owed, both dropped unwritten

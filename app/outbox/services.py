@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import case, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -150,36 +152,39 @@ def queue_unwritten(
     recipient_name: str | None = None,
     registration_id: int | None = None,
     event_id: int | None = None,
-) -> OutboxMessage | None:
+) -> int | None:
     """Record in the caller's transaction that a message is owed, without its words: the
     worker writes it (write_unwritten) with the writer its domain registered for the first part
     of `dedupe_key`, then sends it. For messages caused by a request that must stay short (a
     registration: rendering the confirmation, its invitation and its QR code took most of the
-    request, under the event's lock). None as for `queue`."""
+    request, under the event's lock). One statement, which a cause already recorded leaves
+    alone (INSERT … ON CONFLICT DO NOTHING). Returns the message's id; None when its cause
+    already had one, or while silenced."""
     if _silenced.get():
         return None
-    if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None:
-        return None
-    message = OutboxMessage(
-        dedupe_key=dedupe_key,
-        kind=kind,
-        recipient=recipient,
-        recipient_name=recipient_name,
-        subject="",
-        text_body="",
-        html_body="",
-        status=OutboxStatus.UNWRITTEN,
-        attempts=0,
-        next_attempt_at=utcnow(),
-        registration_id=registration_id,
-        event_id=event_id,
+    now = utcnow()
+    values = {
+        "dedupe_key": dedupe_key,
+        "kind": kind,
+        "recipient": recipient,
+        "recipient_name": recipient_name,
+        "subject": "",
+        "text_body": "",
+        "html_body": "",
+        "status": OutboxStatus.UNWRITTEN,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+        "registration_id": registration_id,
+        "event_id": event_id,
+    }
+    insert = sqlite_insert if is_sqlite() else postgresql_insert
+    return db.session.scalar(
+        insert(OutboxMessage)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key])
+        .returning(OutboxMessage.id)
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(message)
-    except IntegrityError:
-        return None
-    return message
 
 
 def fill(

@@ -233,7 +233,7 @@ def _queue_with_invitations(
     return notice
 
 
-def queue_for_activity(activity: Activity) -> OutboxMessage | None:
+def queue_for_activity(activity: Activity) -> int | None:
     """The message a change to a registration calls for (called by the registrations service):
     recorded in the change's transaction, written and sent by the worker (write_activity_message).
     Writing it here, the confirmation with its invitation and QR code, took most of a

@@ -97,3 +97,13 @@ def test_nothing_is_written_for_a_registration_erased_before_the_worker_came(mak
 
     assert report.sent == 0 and smtp.inbox.messages == []
     assert messages() == []  # the confirmation and the cancellation owed, both dropped unwritten
+
+
+def test_a_cause_owes_one_message_however_often_it_is_recorded(app):
+    first = outbox.queue_unwritten("activity:41", "confirmed", recipient="p@comune.example.it")
+    again = outbox.queue_unwritten("activity:41", "confirmed", recipient="altro@comune.example.it")
+    db.session.commit()
+
+    assert first is not None and again is None
+    [owed] = messages()
+    assert (owed.id, owed.recipient, owed.status) == (first, "p@comune.example.it", "unwritten")

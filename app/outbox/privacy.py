@@ -100,6 +100,7 @@ privacy.register(
             "outbox.reply_to": "the association's or the organizer's address, not the participant's",
             "outbox.calendar_method": "REQUEST or CANCEL",
             "outbox.status": "a state",
+            "outbox.writer_context": "lesson ids and the event's former date and place, cleared once written",
         },
     )
 )

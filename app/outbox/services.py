@@ -152,12 +152,14 @@ def queue_unwritten(
     recipient_name: str | None = None,
     registration_id: int | None = None,
     event_id: int | None = None,
+    context: dict | None = None,
 ) -> int | None:
     """Record in the caller's transaction that a message is owed, without its words: the
     worker writes it (write_unwritten) with the writer its domain registered for the first part
     of `dedupe_key`, then sends it. For messages caused by a request that must stay short (a
     registration: rendering the confirmation, its invitation and its QR code took most of the
-    request, under the event's lock). One statement, which a cause already recorded leaves
+    request, under the event's lock). `context`: plain JSON its writer needs besides the rows
+    the cause names. One statement, which a cause already recorded leaves
     alone (INSERT … ON CONFLICT DO NOTHING). Returns the message's id; None when its cause
     already had one, or while silenced."""
     if _silenced.get():
@@ -177,6 +179,7 @@ def queue_unwritten(
         "created_at": now,
         "registration_id": registration_id,
         "event_id": event_id,
+        "writer_context": context,
     }
     insert = sqlite_insert if is_sqlite() else postgresql_insert
     return db.session.scalar(
@@ -204,6 +207,7 @@ def fill(
     message.attachments = [attachment.stored() for attachment in attachments] if attachments else None
     message.status = OutboxStatus.QUEUED
     message.next_attempt_at = utcnow()
+    message.writer_context = None
     return message
 
 

@@ -10,7 +10,8 @@ this module turn both into messages.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 from flask import current_app
 from flask_babel import force_locale
@@ -298,37 +299,100 @@ def withdraw_queued_reminders(event: Event) -> int:
 
 
 def queue_event_update(event: Event, sessions: list[EventSession] | None = None, previous=None) -> int:
-    """After a change of date, time, place or status: every active participant is told, with an
-    updated (or cancelling) invitation for those who hold one. `sessions`: the lessons a change
-    concerns, when only they changed. Returns the number of participants told."""
+    """After a change of date, time, place or status: every active participant is owed a
+    message, with an updated (or cancelling) invitation for those who hold one, recorded in the
+    change's transaction and written by the worker (write_event_update): an event of a
+    thousand participants took the organizer's request several seconds to write them all.
+    `sessions`: the lessons a change concerns, when only they changed; `previous`: where and
+    when the event was (events.services._snapshot). Returns the number of participants told."""
     withdraw_queued_reminders(event)
     if outbox.is_silenced() or event.status not in (EventStatus.PUBLISHED, EventStatus.POSTPONED, EventStatus.CANCELLED):
         return 0
-    registrations = db.session.scalars(
-        select(Registration).where(Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES))
+    registrations = db.session.execute(
+        select(Registration.id, Registration.email, Registration.first_name, Registration.last_name).where(
+            Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES)
+        )
     ).all()
     version = schedule_version(event)
     template = "event_cancelled" if event.is_cancelled else "event_changed"
-    # Active registrations are the newest of their address, so every earlier CANCEL counts.
-    withdrawn = _withdrawn(event.id)
+    context = {
+        "sessions": [s.id for s in sessions] if sessions and not event.is_cancelled else None,
+        "previous": _snapshot_context(previous),
+    }
     queued = 0
-    for registration in registrations:
-        method = None
-        if registration.status == RegistrationStatus.CONFIRMED:
-            method = "CANCEL" if event.is_cancelled else "REQUEST"
-        key = f"{template}:{event.id}:{version}:{registration.id}"
-        told = _queue_with_invitations(
-            key,
+    for registration_id, email, first_name, last_name in registrations:
+        told = outbox.queue_unwritten(
+            f"{template}:{event.id}:{version}:{registration_id}",
             template,
-            registration,
-            method,
-            withdrawn=withdrawn.get(registration.email, 0),
-            sessions=sessions if not event.is_cancelled else None,
-            previous=previous,
+            recipient=email,
+            recipient_name=f"{first_name} {last_name}".strip(),
+            registration_id=registration_id,
+            event_id=event.id,
+            context=context,
         )
-        if told:
+        if told is not None:
             queued += 1
     return queued
+
+
+def _snapshot_context(previous) -> dict | None:
+    """events.services._snapshot as JSON."""
+    if previous is None:
+        return None
+    return {
+        "starts_at": previous.starts_at.isoformat(),
+        "ends_at": previous.ends_at.isoformat(),
+        "all_day": previous.all_day,
+        "first_day": previous.first_day.isoformat(),
+        "last_day": previous.last_day.isoformat(),
+        "is_multi_day": previous.is_multi_day,
+        "place": previous.place,
+    }
+
+
+def _snapshot_from(context: dict | None) -> SimpleNamespace | None:
+    if context is None:
+        return None
+    return SimpleNamespace(
+        starts_at=datetime.fromisoformat(context["starts_at"]),
+        ends_at=datetime.fromisoformat(context["ends_at"]),
+        all_day=context["all_day"],
+        first_day=date.fromisoformat(context["first_day"]),
+        last_day=date.fromisoformat(context["last_day"]),
+        is_multi_day=context["is_multi_day"],
+        place=context["place"],
+    )
+
+
+@outbox.writer("event_changed")
+@outbox.writer("event_cancelled")
+def write_event_update(message: OutboxMessage) -> None:
+    """Write a participant's message about a change to the event, from the event as it is now
+    (a second change before the worker came is told with its result). Someone no longer
+    registered by then, or whose data were removed, gets nothing."""
+    registration = db.session.get(Registration, message.registration_id) if message.registration_id else None
+    if registration is None or registration.anonymised_at is not None or not registration.is_active:
+        db.session.delete(message)
+        return
+    event = registration.event
+    context = message.writer_context or {}
+    method = None
+    if registration.status == RegistrationStatus.CONFIRMED:
+        method = "CANCEL" if event.is_cancelled else "REQUEST"
+    withdrawn = _withdrawn(event.id, registration.email, before_id=registration.id).get(registration.email, 0)
+    sessions = None
+    if context.get("sessions") and not event.is_cancelled:
+        sessions = [s for s in event.sessions if s.id in context["sessions"]] or None
+    _queue_with_invitations(
+        message.dedupe_key,
+        message.kind,
+        registration,
+        method,
+        withdrawn=withdrawn,
+        sessions=sessions,
+        previous=_snapshot_from(context.get("previous")),
+        into=message,
+    )
 
 
 #: Links sent on request go out at most once in this interval, however often the button is pressed.

@@ -1,4 +1,5 @@
-"""Outbox messages written by the worker: the 'unwritten' status
+"""Outbox messages written by the worker: the 'unwritten' status, and what their writer needs
+besides the rows their cause names
 
 Revision ID: 0021
 Revises: 0020
@@ -6,6 +7,7 @@ Create Date: 2026-11-25 20:15:00.000000
 
 """
 from alembic import op
+import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
@@ -20,6 +22,7 @@ BEFORE = "('queued', 'sending', 'sent', 'failed')"
 
 def upgrade():
     with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('writer_context', sa.JSON(), nullable=True))
         batch_op.drop_constraint(op.f('ck_outbox_status_known'), type_='check')
         batch_op.create_check_constraint('status_known', f"status IN {STATUSES}")
 
@@ -30,3 +33,4 @@ def downgrade():
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_outbox_status_known'), type_='check')
         batch_op.create_check_constraint('status_known', f"status IN {BEFORE}")
+        batch_op.drop_column('writer_context')

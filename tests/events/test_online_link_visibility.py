@@ -109,6 +109,7 @@ def test_the_confirmed_participant_gets_the_link_on_the_page_and_in_every_email(
             capacity=1,
         ),
     )
+    write_unwritten()
     changed = db.session.scalar(
         select(OutboxMessage).where(
             OutboxMessage.registration_id == confirmed.id, OutboxMessage.kind == "event_changed"

@@ -107,3 +107,36 @@ def test_a_cause_owes_one_message_however_often_it_is_recorded(app):
     assert first is not None and again is None
     [owed] = messages()
     assert (owed.id, owed.recipient, owed.status) == (first, "p@comune.example.it", "unwritten")
+
+
+def test_an_event_moved_owes_each_participant_a_message_written_from_the_event_as_it_is(make_event, smtp):
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from app.events import services as events
+    from tests.notifications.test_changes_reach_people import input_of
+
+    event = make_event(title="Riunione della Consulta", capacity=5)
+    staying = registrations.register(event.id, participant("resta@comune.example.it"), CONSENT).registration
+    leaving = registrations.register(event.id, participant("parte@comune.example.it"), CONSENT).registration
+    delivery.deliver_due()
+    old_when = event.starts_at
+
+    events.update_event(
+        event,
+        replace(input_of(event), starts_at=old_when + timedelta(days=7), ends_at=event.ends_at + timedelta(days=7)),
+    )
+    owed = [m for m in messages() if m.kind == "event_changed"]
+    assert sorted((m.recipient, m.status) for m in owed) == [
+        ("parte@comune.example.it", "unwritten"),
+        ("resta@comune.example.it", "unwritten"),
+    ]
+    registrations.cancel(db.session.get(Registration, leaving.id))  # before the worker comes
+
+    delivery.deliver_due()
+
+    changed = [m for m in messages() if m.kind == "event_changed"]
+    assert [(m.recipient, m.status) for m in changed] == [("resta@comune.example.it", "sent")]
+    assert "Sono cambiati il giorno o l'ora" in changed[0].text_body
+    assert changed[0].calendar_method == "REQUEST" and changed[0].writer_context is None
+    assert changed[0].registration_id == staying.id

@@ -36,19 +36,20 @@ def _registration_or_404(token: str) -> Registration:
 
 
 def _sent_message(registration) -> str:
-    """What the person should look for in their mailbox, said on the page they land on."""
+    """What the person should look for in their mailbox, said on the page they land on: the
+    worker writes and sends it within seconds (outbox.services.write_unwritten)."""
     if registration.status == RegistrationStatus.PENDING:
         return _(
-            "Abbiamo inviato a %(email)s un riepilogo della richiesta; un'altra email arriverà quando sarà esaminata.",
+            "Riceverà tra pochi istanti a %(email)s un riepilogo della richiesta; un'altra email arriverà quando sarà esaminata.",
             email=registration.email,
         )
     if registration.status == RegistrationStatus.WAITLISTED:
         return _(
-            "Abbiamo inviato a %(email)s la conferma dell'inserimento in lista d'attesa, con il link a questa pagina.",
+            "Riceverà tra pochi istanti a %(email)s la conferma dell'inserimento in lista d'attesa, con il link a questa pagina.",
             email=registration.email,
         )
     return _(
-        "Abbiamo inviato la conferma a %(email)s, con il link a questa pagina per gestire l'iscrizione.",
+        "Riceverà tra pochi istanti a %(email)s la conferma, con il link a questa pagina per gestire l'iscrizione.",
         email=registration.email,
     )
 

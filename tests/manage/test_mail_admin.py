@@ -62,8 +62,9 @@ def test_an_organizer_writes_to_the_confirmed_and_sees_progress(app, logged_in, 
 def test_a_message_not_yet_written_is_listed_as_being_written(logged_in, make_event):
     registrations.register(make_event().id, participant("p@comune.example.it"), CONSENT)
     text = html.unescape(logged_in.get("/gestione/posta").get_data(as_text=True))
-    assert 'data-status="unwritten"' in text
+    assert 'data-status="unwritten"' in text and 'data-count="unwritten">1' in text
     assert "In preparazione" in text and "(il testo sarà scritto tra pochi secondi)" in text
     write_unwritten()
     text = html.unescape(logged_in.get("/gestione/posta").get_data(as_text=True))
     assert 'data-status="queued"' in text and "Iscrizione confermata" in text
+    assert 'data-count="unwritten">0' in text and "(il testo sarà scritto" not in text

@@ -29,4 +29,4 @@ def test_a_page_opened_in_french_keeps_french_after_the_form_is_sent(client, mak
     response = client.post(url, data=data)
     assert response.status_code == 303 and response.headers["Location"].endswith("?lang=fr")
     landing = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Nous avons envoyé la confirmation" in landing
+    assert "Vous recevrez dans quelques instants" in landing

@@ -80,7 +80,7 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "OUTBOX_LEASE_SECONDS": int(env.get("OUTBOX_LEASE_SECONDS", "300")),
         #: Days after delivery before a message's body, invitation and attachments are blanked.
         "OUTBOX_KEEP_DAYS": int(env.get("OUTBOX_KEEP_DAYS", "30")),
-        "WORKER_INTERVAL": int(env.get("WORKER_INTERVAL", "30")),
+        "WORKER_INTERVAL": int(env.get("WORKER_INTERVAL", "10")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SAMESITE": "Lax",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 from datetime import date, time, timedelta
 
 from app.auth.models import Role
@@ -182,3 +183,21 @@ def attend(course, registration, lessons: list[int], minutes: dict[int, int] | N
 
     for index in lessons:
         courses.mark_present(registration, courses.slots(course)[index], minutes=(minutes or {}).get(index))
+
+
+def input_of(event, **changes) -> events.EventInput:
+    """What the organizer's form would send for this event, with some fields changed."""
+    data = events.EventInput(
+        title=event.title,
+        type_id=event.type_id,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        series_id=event.series_id,
+        summary=event.summary,
+        attendance_mode=event.attendance_mode,
+        venue_id=event.venue_id,
+        online_url=event.online_url,
+        capacity=event.capacity,
+        reminder_offsets=event.reminder_offsets,
+    )
+    return replace(data, **changes)

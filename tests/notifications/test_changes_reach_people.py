@@ -4,7 +4,6 @@ lessons each reach the calendar; reminders follow a moved event; approval says a
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, time, timedelta
 
 import icalendar
@@ -12,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app.events import services as events
-from app.events.models import AttendanceMode, Event, Venue
+from app.events.models import AttendanceMode, Venue
 from app.extensions import db
 from app.formatting import long_datetime
 from app.outbox.models import OutboxMessage
@@ -21,25 +20,7 @@ from app.registrations import notifications as services
 from app.registrations import services as registrations
 from app.registrations.models import ActivityKind
 from app.timeutil import rome_datetime, today_rome
-from tests.factories import CONSENT, add_weekly_lessons, participant
-
-
-def input_of(event: Event, **changes) -> events.EventInput:
-    """What the organizer's form would send for this event, with some fields changed."""
-    data = events.EventInput(
-        title=event.title,
-        type_id=event.type_id,
-        starts_at=event.starts_at,
-        ends_at=event.ends_at,
-        series_id=event.series_id,
-        summary=event.summary,
-        attendance_mode=event.attendance_mode,
-        venue_id=event.venue_id,
-        online_url=event.online_url,
-        capacity=event.capacity,
-        reminder_offsets=event.reminder_offsets,
-    )
-    return replace(data, **changes)
+from tests.factories import CONSENT, add_weekly_lessons, input_of, participant
 
 
 def messages(registration, kind: str | None = None) -> list[OutboxMessage]:

@@ -14,7 +14,7 @@ from app.registrations import notifications
 from app.registrations import privacy as registration_privacy
 from app.registrations import services as registrations
 from app.registrations.models import Registration
-from tests.factories import CONSENT, participant
+from tests.factories import CONSENT, input_of, participant
 
 
 def messages() -> list[OutboxMessage]:
@@ -110,11 +110,9 @@ def test_a_cause_owes_one_message_however_often_it_is_recorded(app):
 
 
 def test_an_event_moved_owes_each_participant_a_message_written_from_the_event_as_it_is(make_event, smtp):
-    from dataclasses import replace
     from datetime import timedelta
 
     from app.events import services as events
-    from tests.notifications.test_changes_reach_people import input_of
 
     event = make_event(title="Riunione della Consulta", capacity=5)
     staying = registrations.register(event.id, participant("resta@comune.example.it"), CONSENT).registration
@@ -124,7 +122,7 @@ def test_an_event_moved_owes_each_participant_a_message_written_from_the_event_a
 
     events.update_event(
         event,
-        replace(input_of(event), starts_at=old_when + timedelta(days=7), ends_at=event.ends_at + timedelta(days=7)),
+        input_of(event, starts_at=old_when + timedelta(days=7), ends_at=event.ends_at + timedelta(days=7)),
     )
     owed = [m for m in messages() if m.kind == "event_changed"]
     assert sorted((m.recipient, m.status) for m in owed) == [

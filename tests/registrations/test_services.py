@@ -16,7 +16,7 @@ from app.outbox.services import write_unwritten
 from app.registrations import services
 from app.registrations.models import Activity, ActivityKind, Registration, RegistrationStatus, Source
 from app.timeutil import utcnow
-from tests.factories import participant
+from tests.factories import input_of, participant
 
 
 def statuses(event) -> list[str]:
@@ -137,19 +137,10 @@ def test_cancelling_from_the_waiting_list_promotes_nobody(make_event, sign_up):
 def test_raising_capacity_promotes_in_order(make_event, sign_up):
     event = make_event(capacity=1)
     [sign_up(event) for _ in range(4)]
-    data = events.EventInput(
-        title=event.title,
-        type_id=event.type_id,
-        starts_at=event.starts_at,
-        ends_at=event.ends_at,
-        venue_id=event.venue_id,
-        capacity=3,
-    )
-    events.update_event(event, data)
+    events.update_event(event, input_of(event, capacity=3))
     assert statuses(event) == ["confirmed", "confirmed", "confirmed", "waitlisted"]
     assert event.confirmed_count == 3
-    data.capacity = None
-    events.update_event(event, data)
+    events.update_event(event, input_of(event, capacity=None))
     assert statuses(event) == ["confirmed"] * 4
 
 

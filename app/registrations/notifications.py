@@ -28,7 +28,7 @@ from app.i18n import lazy_gettext as _l
 from app.i18n import localized
 from app.outbox import services as outbox
 from app.outbox import signals as outbox_signals
-from app.outbox.models import OutboxMessage
+from app.outbox.models import OutboxMessage, OutboxStatus
 from app.outbox.services import Email
 from app.registrations import signals
 from app.registrations.feeds import feed_page_token, personal_feed_for
@@ -253,21 +253,62 @@ def queue_for_activity(activity: Activity) -> int | None:
     )
 
 
+#: The changes that move a registration to another status; each has its own message.
+STATUS_CHANGES = tuple(kind for kind in ACTIVITY_TEMPLATES if kind != ActivityKind.LINK_REQUESTED)
+
+
+def _superseded(activity: Activity) -> bool:
+    """Whether the registration's status changed again after this change, before its message was
+    written: the later change's own message tells where things stand (someone who cancels a
+    second after registering gets the cancellation, not a confirmation of what they undid)."""
+    if activity.kind not in STATUS_CHANGES:
+        return False
+    return (
+        db.session.scalar(
+            select(Activity.id).where(
+                Activity.registration_id == activity.registration_id,
+                Activity.id > activity.id,
+                Activity.kind.in_(STATUS_CHANGES),
+            ).limit(1)
+        )
+        is not None
+    )
+
+
+def _invited(registration: Registration) -> bool:
+    """Whether an invitation was ever written for this registration (a confirmation overtaken
+    before it was written never was)."""
+    return (
+        db.session.scalar(
+            select(OutboxMessage.id).where(
+                OutboxMessage.registration_id == registration.id,
+                OutboxMessage.calendar_method == "REQUEST",
+                OutboxMessage.status != OutboxStatus.UNWRITTEN,
+            ).limit(1)
+        )
+        is not None
+    )
+
+
 @outbox.writer("activity")
 def write_activity_message(message: OutboxMessage) -> None:
     """Write the message of a recorded change to a registration, from what holds now: the
     event as it is, the waiting list as it stands. Its kind and invitation follow the change
-    itself (a confirmation stays a confirmation, even if the person has cancelled since: the
-    cancellation's own message follows it). A registration whose data were removed since gets
-    nothing."""
+    itself; a change overtaken by a later one before it was written is not told (_superseded).
+    A registration whose data were removed since gets nothing."""
     activity = db.session.get(Activity, int(message.dedupe_key.split(":")[1]))
-    if activity is None or activity.registration is None or activity.registration.anonymised_at is not None:
+    if (
+        activity is None
+        or activity.registration is None
+        or activity.registration.anonymised_at is not None
+        or _superseded(activity)
+    ):
         db.session.delete(message)
         return
     template, method = ACTIVITY_TEMPLATES[activity.kind]
     registration = activity.registration
     event = registration.event
-    if method == "CANCEL" and registration.confirmed_at is None:
+    if method == "CANCEL" and (registration.confirmed_at is None or not _invited(registration)):
         method = None  # never had an invitation: nothing to withdraw from a calendar
     if event.is_cancelled:
         method = None  # the event's own CANCEL already withdrew it

@@ -138,3 +138,29 @@ def test_an_event_moved_owes_each_participant_a_message_written_from_the_event_a
     assert "Sono cambiati il giorno o l'ora" in changed[0].text_body
     assert changed[0].calendar_method == "REQUEST" and changed[0].writer_context is None
     assert changed[0].registration_id == staying.id
+
+
+def test_someone_who_cancels_before_the_worker_came_gets_only_the_cancellation(make_event, smtp):
+    event = make_event(title="Riunione della Consulta", capacity=5)
+    registration = registrations.register(event.id, participant("p@comune.example.it"), CONSENT).registration
+    registrations.cancel(registration)
+
+    delivery.deliver_due()
+
+    [received] = smtp.inbox.messages
+    assert received["Subject"] == "Iscrizione annullata: Riunione della Consulta"
+    # No invitation ever reached their calendar: there is none to withdraw.
+    assert all(part.get_content_type() != "text/calendar" for part in received.walk())
+
+
+def test_a_waiting_place_turned_into_a_seat_before_the_worker_came_is_told_once(make_event, smtp):
+    event = make_event(title="Riunione della Consulta", capacity=1)
+    holder = registrations.register(event.id, participant("a@comune.example.it"), CONSENT).registration
+    delivery.deliver_due()
+    registrations.register(event.id, participant("b@comune.example.it"), CONSENT)
+    registrations.cancel(db.session.get(Registration, holder.id))  # b is promoted at once
+
+    delivery.deliver_due()
+
+    to_b = [m["Subject"] for m in smtp.inbox.by_recipient("b@comune.example.it")]
+    assert to_b == ["Iscrizione confermata dalla lista d'attesa: Riunione della Consulta"]

@@ -257,13 +257,17 @@ def _relabelled(translations: dict | None, field_name: str) -> dict:
 
 
 def _filter_choices() -> FilterChoices:
+    # Columns, not entities: rows the session already holds (a page's joined series) would come
+    # back as they were read then, older than the version this is kept under.
+    types = db.session.execute(
+        select(EventType.slug, EventType.label, EventType.translations).order_by(EventType.position, EventType.label)
+    )
+    series = db.session.execute(select(Series.slug, Series.title, Series.translations).order_by(Series.title))
+    themes = db.session.execute(select(Theme.slug, Theme.name).order_by(Theme.name))
     return FilterChoices(
-        types=tuple(Choice(t.slug, t.label, _relabelled(t.translations, "label")) for t in event_types()),
-        series=tuple(
-            Choice(s.slug, s.title, _relabelled(s.translations, "title"))
-            for s in db.session.scalars(select(Series).order_by(Series.title))
-        ),
-        themes=tuple(Choice(t.slug, t.name) for t in db.session.scalars(select(Theme).order_by(Theme.name))),
+        types=tuple(Choice(slug, label, _relabelled(translations, "label")) for slug, label, translations in types),
+        series=tuple(Choice(slug, title, _relabelled(translations, "title")) for slug, title, translations in series),
+        themes=tuple(Choice(slug, name) for slug, name in themes),
         comuni=tuple(comuni_with_events()),
     )
 

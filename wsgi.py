@@ -1,6 +1,5 @@
-"""WSGI entry point: `gunicorn wsgi:app`."""
+"""WSGI entry point: `gunicorn wsgi:app` (deploy/gunicorn.conf.py prepares each worker)."""
 
-from app import create_app, prepare_to_serve
+from app import create_app
 
 app = create_app()
-prepare_to_serve(app)

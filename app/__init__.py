@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 from pathlib import Path
 
@@ -36,11 +37,14 @@ def create_app(config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_security_headers(app)
     register_commands(app)
+    # For the gunicorn worker hook (deploy/gunicorn.conf.py), which must not import the app.
+    app.extensions["prepare_to_serve"] = functools.partial(prepare_to_serve, app)
     return app
 
 
 def prepare_to_serve(app: Flask) -> None:
-    """What a serving process (wsgi.py, the benchmark) does once, before its first request:
+    """What a serving process (each gunicorn worker: deploy/gunicorn.conf.py; the benchmark)
+    does once, before its first request:
     load what every worker keeps for its lifetime (the comuni tables, the compiled templates,
     the message catalogues) and then move every object that exists at that point out of the
     garbage collector's reach (gc.freeze). Otherwise each full collection walks those hundreds

@@ -33,6 +33,19 @@ control_socket_disable = True
 limit_request_line = 8190
 limit_request_fields = 100
 
+
+
+def post_worker_init(worker):
+    """Each worker, once it has loaded the app and before its first request, loads what it keeps
+    for its lifetime and freezes it out of the garbage collector's reach (app.prepare_to_serve).
+    Here rather than in wsgi.py, which `flask` commands import too (`flask db upgrade` must not
+    depend on every template compiling). Any other app served with these settings (the
+    benchmark's bare Flask) is left as it is."""
+    prepare = getattr(worker.wsgi, "extensions", {}).get("prepare_to_serve")
+    if prepare is not None:
+        prepare()
+
+
 # gunicorn writes "Server: gunicorn" on every response, before the app's headers, so the app
 # cannot remove it. Naming the server software only helps whoever looks for a known flaw:
 # leave the header out (nginx adds its own, without version, in front).

@@ -267,7 +267,7 @@ def transport():
 def deliver_due(stop: threading.Event | None = None, max_batches: int | None = None) -> Report:
     """Deliver every due message, batch after batch, until none is left (or asked to stop);
     messages owed but not yet written are written first."""
-    write_unwritten()
+    write_unwritten(stop)
     report = Report()
     batches = 0
     size = current_app.config["OUTBOX_BATCH_SIZE"]

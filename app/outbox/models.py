@@ -45,7 +45,7 @@ class OutboxMessage(db.Model):
     calendar_method: Mapped[str | None] = mapped_column(String(20))
     #: For an unwritten message, what its writer needs besides the rows its cause names (the
     #: lessons a change concerns, where the event was before it…); plain JSON.
-    writer_context: Mapped[dict | None] = mapped_column(JSON)
+    writer_context: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     #: Files sent along: [{"filename", "content_type", "data" (base64)}], or NULL.
     attachments: Mapped[list | None] = mapped_column(JSON, info=PERSONAL)
     status: Mapped[str] = mapped_column(String(20), default=OutboxStatus.QUEUED)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import logging
 import re
+import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -226,13 +227,13 @@ def writer(prefix: str):
     return register
 
 
-def _take_unwritten(limit: int) -> list[OutboxMessage]:
-    """Up to `limit` unwritten messages, locked for this transaction (several workers never
-    write the same one)."""
+def _take_unwritten(limit: int, up_to: int) -> list[OutboxMessage]:
+    """Up to `limit` unwritten messages (ids up to `up_to`), locked for this transaction: several
+    workers never write the same one."""
     take_sqlite_write_lock(OutboxMessage)
     query = (
         select(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.UNWRITTEN)
+        .where(OutboxMessage.status == OutboxStatus.UNWRITTEN, OutboxMessage.id <= up_to)
         .order_by(OutboxMessage.id)
         .limit(limit)
     )
@@ -241,12 +242,23 @@ def _take_unwritten(limit: int) -> list[OutboxMessage]:
     return list(db.session.scalars(query))
 
 
-def write_unwritten(batch_size: int = 50) -> int:
-    """Write every unwritten message, a batch per transaction, each by its domain's writer. One
-    that cannot be written fails alone, with the reason, for an organizer to see; the rest go
-    on. Returns how many were taken."""
+#: Messages written per transaction. On SQLite each batch holds the database's only write lock,
+#: which registrations wait for: a few at a time there.
+WRITE_BATCH = 50
+SQLITE_WRITE_BATCH = 5
+
+
+def write_unwritten(stop: threading.Event | None = None) -> int:
+    """Write the messages owed when this pass began (the ones recorded meanwhile wait for the
+    next pass, so a rush of registrations never holds back the sending), a batch per
+    transaction, each by its domain's writer. One that cannot be written fails alone, with the
+    reason, for an organizer to see; the rest go on. Stops between batches when asked. Returns
+    how many were taken."""
+    up_to = db.session.scalar(select(func.max(OutboxMessage.id))) or 0
+    db.session.commit()
+    size = SQLITE_WRITE_BATCH if is_sqlite() else WRITE_BATCH
     taken = 0
-    while batch := _take_unwritten(batch_size):
+    while not (stop and stop.is_set()) and (batch := _take_unwritten(size, up_to)):
         for message in batch:
             write = _writers.get(message.dedupe_key.split(":", 1)[0])
             try:
@@ -263,6 +275,7 @@ def write_unwritten(batch_size: int = 50) -> int:
                 message.last_error = f"{type(error).__name__}: {error}"[:2000]
         db.session.commit()
         taken += len(batch)
+    db.session.commit()
     return taken
 
 

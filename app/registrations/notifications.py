@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from app.events import signals as event_signals
@@ -290,6 +290,24 @@ def _invited(registration: Registration) -> bool:
     )
 
 
+def _registration_to_write_for(registration_id: int | None) -> Registration | None:
+    """The registration a message is about, held (FOR SHARE) until the message is written, so
+    an erasure running meanwhile waits and then blanks it with the rest; None when its data
+    were removed already."""
+    if registration_id is None:
+        return None
+    registration = db.session.scalar(
+        select(Registration).where(Registration.id == registration_id).with_for_update(read=True)
+    )
+    return None if registration is None or registration.anonymised_at is not None else registration
+
+
+def _addressed(message: OutboxMessage, registration: Registration) -> None:
+    """To the address and name the registration has now (corrected since, or confirmed anew)."""
+    message.recipient = registration.email
+    message.recipient_name = registration.full_name
+
+
 @outbox.writer("activity")
 def write_activity_message(message: OutboxMessage) -> None:
     """Write the message of a recorded change to a registration, from what holds now: the
@@ -297,21 +315,19 @@ def write_activity_message(message: OutboxMessage) -> None:
     itself; a change overtaken by a later one before it was written is not told (_superseded).
     A registration whose data were removed since gets nothing."""
     activity = db.session.get(Activity, int(message.dedupe_key.split(":")[1]))
-    if (
-        activity is None
-        or activity.registration is None
-        or activity.registration.anonymised_at is not None
-        or _superseded(activity)
-    ):
+    registration = _registration_to_write_for(activity.registration_id if activity else None)
+    if registration is None or _superseded(activity):
         db.session.delete(message)
         return
+    _addressed(message, registration)
     template, method = ACTIVITY_TEMPLATES[activity.kind]
-    registration = activity.registration
     event = registration.event
     if method == "CANCEL" and (registration.confirmed_at is None or not _invited(registration)):
         method = None  # never had an invitation: nothing to withdraw from a calendar
-    if event.is_cancelled:
-        method = None  # the event's own CANCEL already withdrew it
+    if event.is_cancelled and (event.cancelled_at is None or event.cancelled_at <= activity.created_at):
+        # The event's own CANCEL withdrew it. Cancelled after this change, the event told only
+        # those still registered: this person's own CANCEL must go.
+        method = None
     withdrawn = 0
     if method is not None:
         withdrawn = _withdrawn(event.id, registration.email, before_id=registration.id).get(registration.email, 0)
@@ -360,6 +376,7 @@ def queue_event_update(event: Event, sessions: list[EventSession] | None = None,
         "sessions": [s.id for s in sessions] if sessions and not event.is_cancelled else None,
         "previous": _snapshot_context(previous),
     }
+    overtaken = _take_back_unwritten_updates(event)
     queued = 0
     for registration_id, email, first_name, last_name in registrations:
         told = outbox.queue_unwritten(
@@ -369,11 +386,47 @@ def queue_event_update(event: Event, sessions: list[EventSession] | None = None,
             recipient_name=f"{first_name} {last_name}".strip(),
             registration_id=registration_id,
             event_id=event.id,
-            context=context,
+            context=_merged(overtaken.get(registration_id), context),
         )
         if told is not None:
             queued += 1
     return queued
+
+
+def _take_back_unwritten_updates(event: Event) -> dict[int, dict]:
+    """A change made before the worker wrote the messages of the previous one: those messages go,
+    and each participant gets one message about both ({registration id: the oldest context})."""
+    rows = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.registration_id, OutboxMessage.writer_context)
+        .where(
+            OutboxMessage.event_id == event.id,
+            OutboxMessage.status == OutboxStatus.UNWRITTEN,
+            OutboxMessage.kind.in_(("event_changed", "event_cancelled")),
+        )
+        .order_by(OutboxMessage.id)
+    ).all()
+    if not rows:
+        return {}
+    overtaken: dict[int, dict] = {}
+    for _id, registration_id, context in rows:
+        if registration_id is not None:
+            overtaken[registration_id] = _merged(overtaken.get(registration_id), context or {})
+    db.session.execute(
+        delete(OutboxMessage).where(OutboxMessage.id.in_([row[0] for row in rows])),
+        execution_options={"synchronize_session": False},
+    )
+    return overtaken
+
+
+def _merged(earlier: dict | None, later: dict) -> dict:
+    """One change told for two: where and when the event was before the first, and the lessons
+    of both (all of them when either concerned the whole event)."""
+    if earlier is None:
+        return later
+    sessions = None
+    if earlier.get("sessions") and later.get("sessions"):
+        sessions = sorted(set(earlier["sessions"]) | set(later["sessions"]))
+    return {"sessions": sessions, "previous": earlier.get("previous") or later.get("previous")}
 
 
 def _snapshot_context(previous) -> dict | None:
@@ -411,11 +464,15 @@ def write_event_update(message: OutboxMessage) -> None:
     """Write a participant's message about a change to the event, from the event as it is now
     (a second change before the worker came is told with its result). Someone no longer
     registered by then, or whose data were removed, gets nothing."""
-    registration = db.session.get(Registration, message.registration_id) if message.registration_id else None
-    if registration is None or registration.anonymised_at is not None or not registration.is_active:
+    registration = _registration_to_write_for(message.registration_id)
+    if registration is None or not registration.is_active:
         db.session.delete(message)
         return
     event = registration.event
+    if (message.kind == "event_cancelled") != event.is_cancelled:
+        db.session.delete(message)  # the event changed status again: that change's message tells it
+        return
+    _addressed(message, registration)
     context = message.writer_context or {}
     method = None
     if registration.status == RegistrationStatus.CONFIRMED:

@@ -28,8 +28,9 @@ def upgrade():
 
 
 def downgrade():
-    # A message never written cannot be sent: it goes as failed.
-    op.execute("UPDATE outbox SET status = 'failed' WHERE status = 'unwritten'")
+    # A message never written cannot be sent, nor retried by the older code (it would go out
+    # blank): it goes.
+    op.execute("DELETE FROM outbox WHERE status = 'unwritten'")
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_outbox_status_known'), type_='check')
         batch_op.create_check_constraint('status_known', f"status IN {BEFORE}")

@@ -312,6 +312,7 @@ def test_publishing_a_postponed_event_again_tells_its_participants(make_event, s
     event = make_event()
     registrations.register(event.id, participant("p@comune.example.it"), CONSENT)
     events.postpone_event(event, "Nuova data a breve")
+    delivery.deliver_due()  # the postponement is told
     events.publish_event(event)
     delivery.deliver_due()
     subjects = [m["Subject"] for m in smtp.inbox.messages]

@@ -164,3 +164,86 @@ def test_a_waiting_place_turned_into_a_seat_before_the_worker_came_is_told_once(
 
     to_b = [m["Subject"] for m in smtp.inbox.by_recipient("b@comune.example.it")]
     assert to_b == ["Iscrizione confermata dalla lista d'attesa: Riunione della Consulta"]
+
+
+def test_a_pass_writes_what_was_owed_when_it_began_and_stops_when_asked(make_event, monkeypatch):
+    import threading
+
+    event = make_event(capacity=5)
+    for n in range(2):
+        registrations.register(event.id, participant(f"p{n}@comune.example.it"), CONSENT)
+    write = notifications.write_activity_message
+    newcomers = iter(range(10))
+
+    def write_while_more_register(message):
+        write(message)
+        # A rush: someone registers while the worker writes (its own transaction in real life).
+        outbox.queue_unwritten(f"activity:{900 + next(newcomers)}", "confirmed", recipient="x@comune.example.it")
+
+    monkeypatch.setitem(outbox._writers, "activity", write_while_more_register)
+    assert outbox.write_unwritten() == 2
+    assert [m.status for m in messages()] == ["queued", "queued", "unwritten", "unwritten"]
+
+    stop = threading.Event()
+    stop.set()
+    assert outbox.write_unwritten(stop) == 0
+
+
+def test_an_event_moved_twice_before_the_worker_came_is_told_once_from_where_it_was(make_event, smtp):
+    from datetime import timedelta
+
+    from app.events import services as events
+
+    event = make_event(title="Riunione della Consulta", capacity=5)
+    registrations.register(event.id, participant("p@comune.example.it"), CONSENT)
+    delivery.deliver_due()
+    smtp.inbox.messages.clear()
+    first_start = event.starts_at
+    for days in (7, 14):
+        events.update_event(
+            event,
+            input_of(event, starts_at=first_start + timedelta(days=days), ends_at=event.ends_at + timedelta(days=7)),
+        )
+
+    delivery.deliver_due()
+
+    [told] = smtp.inbox.messages
+    assert told["Subject"].startswith("Evento modificato")
+    [changed] = [m for m in messages() if m.kind == "event_changed"]
+    assert "Sono cambiati il giorno o l'ora" in changed.text_body and changed.calendar_method == "REQUEST"
+
+
+def test_an_event_moved_then_cancelled_before_the_worker_came_is_told_as_cancelled(make_event, smtp):
+    from datetime import timedelta
+
+    from app.events import services as events
+
+    event = make_event(title="Riunione della Consulta", capacity=5)
+    registrations.register(event.id, participant("p@comune.example.it"), CONSENT)
+    delivery.deliver_due()
+    smtp.inbox.messages.clear()
+    events.update_event(
+        event, input_of(event, starts_at=event.starts_at + timedelta(days=7), ends_at=event.ends_at + timedelta(days=7))
+    )
+    events.cancel_event(event, "Sala non disponibile")
+
+    delivery.deliver_due()
+
+    assert [m["Subject"].split(":")[0] for m in smtp.inbox.messages] == ["Evento annullato"]
+    [cancelled] = [m for m in messages() if m.kind == "event_cancelled"]
+    assert cancelled.calendar_method == "CANCEL"
+
+
+def test_someone_who_cancelled_before_the_event_was_cancelled_still_gets_their_withdrawal(make_event, smtp):
+    from app.events import services as events
+
+    event = make_event(title="Riunione della Consulta", capacity=5)
+    registration = registrations.register(event.id, participant("p@comune.example.it"), CONSENT).registration
+    delivery.deliver_due()  # the invitation reached their calendar
+    registrations.cancel(db.session.get(Registration, registration.id))
+    events.cancel_event(event, "Sala non disponibile")  # tells only those still registered
+
+    delivery.deliver_due()
+
+    [own] = [m for m in messages() if m.kind == "cancelled"]
+    assert own.status == "sent" and own.calendar_method == "CANCEL"

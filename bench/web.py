@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import dataset  # noqa: E402
 
-from app import create_app, prepare_to_serve  # noqa: E402
+from app import create_app, dataversion, prepare_to_serve  # noqa: E402
 from app.extensions import db  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -90,10 +90,14 @@ def build_data(url: str) -> dict:
     return slugs
 
 
-def render_times(url: str, pages: dict[str, str], repeat: int = 15) -> dict[str, float]:
-    """Median milliseconds to answer each page in this process, the cache turned off, the
-    process prepared as wsgi.py prepares a worker."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY, "CACHE_TYPE": "NullCache"})
+def render_times(url: str, pages: dict[str, str], cache: str | None, repeat: int = 15) -> dict[str, float]:
+    """Median milliseconds to answer each page in this process with the page cache turned off,
+    configured as the served app (the data version heard from Redis when it is there) and
+    prepared as gunicorn prepares a worker."""
+    config = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY, "CACHE_TYPE": "NullCache"}
+    if cache:
+        config.update(CACHE_REDIS_URL=cache, CACHE_KEY_PREFIX=f"bench-render-{uuid.uuid4().hex[:8]}:")
+    app = create_app(config)
     prepare_to_serve(app)
     client = app.test_client()
     times = {}
@@ -108,6 +112,7 @@ def render_times(url: str, pages: dict[str, str], repeat: int = 15) -> dict[str,
         times[name] = statistics.median(samples)
     with app.app_context():
         db.engine.dispose()
+    dataversion.stop_listening(app)
     return times
 
 
@@ -323,11 +328,11 @@ def main() -> int:
         "/api/v1/events": "/api/v1/events",
         "/api/v1/events/<slug>": f"/api/v1/events/{slugs['course']}",
     }
-    renders = render_times(args.database_url, pages)
-
     cache = None if args.cache == "memory" else redis_url()
     if args.cache == "redis" and cache is None:
         raise SystemExit("no Redis on 127.0.0.1:6379")
+    renders = render_times(args.database_url, pages, cache)
+
     env = {
         "DATABASE_URL": args.database_url,
         "SECRET_KEY": SECRET_KEY,

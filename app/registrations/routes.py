@@ -40,16 +40,16 @@ def _sent_message(registration) -> str:
     worker writes and sends it within seconds (outbox.services.write_unwritten)."""
     if registration.status == RegistrationStatus.PENDING:
         return _(
-            "Riceverà tra pochi istanti a %(email)s un riepilogo della richiesta; un'altra email arriverà quando sarà esaminata.",
+            "Riceverà tra pochi istanti all'indirizzo %(email)s un riepilogo della richiesta; un'altra email arriverà quando sarà esaminata.",
             email=registration.email,
         )
     if registration.status == RegistrationStatus.WAITLISTED:
         return _(
-            "Riceverà tra pochi istanti a %(email)s la conferma dell'inserimento in lista d'attesa, con il link a questa pagina.",
+            "Riceverà tra pochi istanti all'indirizzo %(email)s la conferma dell'inserimento in lista d'attesa, con il link a questa pagina.",
             email=registration.email,
         )
     return _(
-        "Riceverà tra pochi istanti a %(email)s la conferma, con il link a questa pagina per gestire l'iscrizione.",
+        "Riceverà tra pochi istanti all'indirizzo %(email)s la conferma, con il link a questa pagina per gestire l'iscrizione.",
         email=registration.email,
     )
 

@@ -238,7 +238,7 @@ def test_the_page_after_registering_says_where_the_confirmation_went(client, mak
     event = make_event(capacity=1)
     first = post_registration_form(client, event, email="sindaca@comune.bra.example")
     page = client.get(first.headers["Location"]).get_data(as_text=True)
-    assert "Riceverà tra pochi istanti a sindaca@comune.bra.example la conferma" in page
+    assert "Riceverà tra pochi istanti all&#39;indirizzo sindaca@comune.bra.example la conferma" in page
     second = post_registration_form(client, event, email="assessora@comune.alba.example")
     page = client.get(second.headers["Location"]).get_data(as_text=True)
     assert "conferma dell&#39;inserimento in lista d&#39;attesa" in page

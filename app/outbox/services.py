@@ -19,7 +19,6 @@ from flask_babel import force_locale
 from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.locks import is_sqlite, take_sqlite_write_lock
@@ -96,6 +95,24 @@ def render_email(template: str, locale: str, subject, subject_values: dict | Non
     return Email(subject, re.sub(r"\n{3,}", "\n\n", lines) + "\n", html)
 
 
+def _record(**values) -> int | None:
+    """Insert one outbox row in the caller's transaction, in one statement that a cause already
+    recorded leaves alone (INSERT … ON CONFLICT DO NOTHING on `dedupe_key`, which also makes a
+    concurrent writer of the same cause lose quietly). Its id; None when the cause already had
+    its message, or while silenced."""
+    if _silenced.get():
+        return None
+    now = utcnow()
+    values = {"status": OutboxStatus.QUEUED, "attempts": 0, "next_attempt_at": now, "created_at": now, **values}
+    insert = sqlite_insert if is_sqlite() else postgresql_insert
+    return db.session.scalar(
+        insert(OutboxMessage)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key])
+        .returning(OutboxMessage.id)
+    )
+
+
 def queue(
     dedupe_key: str,
     kind: str,
@@ -110,15 +127,11 @@ def queue(
     broadcast_id: int | None = None,
     reply_to: str | None = None,
     attachments: list[Attachment] | None = None,
-) -> OutboxMessage | None:
-    """Add a message to the outbox in the caller's transaction. None when its cause already has
-    one (`dedupe_key`: one message per cause, ever), or while silenced. `attachments` are stored
-    with the row, so the worker sends what was decided now."""
-    if _silenced.get():
-        return None
-    if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None:
-        return None
-    message = OutboxMessage(
+) -> int | None:
+    """Add a message to the outbox in the caller's transaction; its id. None when its cause
+    already has one (`dedupe_key`: one message per cause, ever), or while silenced.
+    `attachments` are stored with the row, so the worker sends what was decided now."""
+    return _record(
         dedupe_key=dedupe_key,
         kind=kind,
         recipient=recipient,
@@ -128,21 +141,12 @@ def queue(
         html_body=email.html,
         calendar=calendar.decode() if calendar else None,
         calendar_method=calendar_method,
-        status=OutboxStatus.QUEUED,
-        attempts=0,
-        next_attempt_at=utcnow(),
         registration_id=registration_id,
         event_id=event_id,
         broadcast_id=broadcast_id,
         reply_to=reply_to,
         attachments=[attachment.stored() for attachment in attachments] if attachments else None,
     )
-    try:
-        with db.session.begin_nested():  # a concurrent writer of the same cause loses quietly
-            db.session.add(message)
-    except IntegrityError:
-        return None
-    return message
 
 
 def queue_unwritten(
@@ -160,34 +164,19 @@ def queue_unwritten(
     of `dedupe_key`, then sends it. For messages caused by a request that must stay short (a
     registration: rendering the confirmation, its invitation and its QR code took most of the
     request, under the event's lock). `context`: plain JSON its writer needs besides the rows
-    the cause names. One statement, which a cause already recorded leaves
-    alone (INSERT … ON CONFLICT DO NOTHING). Returns the message's id; None when its cause
-    already had one, or while silenced."""
-    if _silenced.get():
-        return None
-    now = utcnow()
-    values = {
-        "dedupe_key": dedupe_key,
-        "kind": kind,
-        "recipient": recipient,
-        "recipient_name": recipient_name,
-        "subject": "",
-        "text_body": "",
-        "html_body": "",
-        "status": OutboxStatus.UNWRITTEN,
-        "attempts": 0,
-        "next_attempt_at": now,
-        "created_at": now,
-        "registration_id": registration_id,
-        "event_id": event_id,
-        "writer_context": context,
-    }
-    insert = sqlite_insert if is_sqlite() else postgresql_insert
-    return db.session.scalar(
-        insert(OutboxMessage)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key])
-        .returning(OutboxMessage.id)
+    the cause names. Its id; None as for `queue`."""
+    return _record(
+        dedupe_key=dedupe_key,
+        kind=kind,
+        recipient=recipient,
+        recipient_name=recipient_name,
+        subject="",
+        text_body="",
+        html_body="",
+        status=OutboxStatus.UNWRITTEN,
+        registration_id=registration_id,
+        event_id=event_id,
+        writer_context=context,
     )
 
 
@@ -198,7 +187,7 @@ def fill(
     calendar: bytes | None = None,
     calendar_method: str | None = None,
     attachments: list[Attachment] | None = None,
-) -> OutboxMessage:
+) -> int:
     """Write the words of an unwritten message (a writer's job); it is then sent as any other."""
     message.subject = email.subject[:300]
     message.text_body = email.text
@@ -209,7 +198,7 @@ def fill(
     message.status = OutboxStatus.QUEUED
     message.next_attempt_at = utcnow()
     message.writer_context = None
-    return message
+    return message.id
 
 
 #: Who writes an unwritten message, by the first part of its dedupe key ("activity"…).

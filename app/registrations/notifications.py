@@ -96,7 +96,7 @@ def _render(template: str, registration: Registration, event: Event | None = Non
     return render_email(template, registration.locale, registration=registration, event=event or registration.event, **context)
 
 
-def _queue(key: str, kind: str, registration: Registration, email: Email, **fields) -> OutboxMessage | None:
+def _queue(key: str, kind: str, registration: Registration, email: Email, **fields) -> int | None:
     fields.setdefault("recipient", registration.email)
     return outbox.queue(
         key,
@@ -184,7 +184,7 @@ def _queue_with_invitations(
     sessions: list[EventSession] | None = None,
     into: OutboxMessage | None = None,
     **context,
-) -> OutboxMessage | None:
+) -> int | None:
     """The message about a change, with the invitations it calls for. One calendar entry rides
     in the message itself; several (a course's lessons) each get a short message of their own,
     because an iTIP message carries one UID and clients file only one entry per message.
@@ -366,7 +366,7 @@ def queue_event_update(event: Event, sessions: list[EventSession] | None = None,
     if outbox.is_silenced() or event.status not in (EventStatus.PUBLISHED, EventStatus.POSTPONED, EventStatus.CANCELLED):
         return 0
     registrations = db.session.execute(
-        select(Registration.id, Registration.email, Registration.first_name, Registration.last_name).where(
+        select(Registration.id, Registration.email).where(
             Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES)
         )
     ).all()
@@ -378,12 +378,12 @@ def queue_event_update(event: Event, sessions: list[EventSession] | None = None,
     }
     overtaken = _take_back_unwritten_updates(event)
     queued = 0
-    for registration_id, email, first_name, last_name in registrations:
+    for registration_id, email in registrations:
+        # The name too is the registration's when the message is written (_addressed).
         told = outbox.queue_unwritten(
             f"{template}:{event.id}:{version}:{registration_id}",
             template,
             recipient=email,
-            recipient_name=f"{first_name} {last_name}".strip(),
             registration_id=registration_id,
             event_id=event.id,
             context=_merged(overtaken.get(registration_id), context),

@@ -3,17 +3,19 @@ so caches key on it and answer 304 without reading the tables.
 
 Each domain says, next to its models, which changes of its rows are published (`watch`); a
 session listener notes them at every flush and, when the transaction commits, replaces the
-version in the one row of `data_version` inside that same transaction. There are two parts:
-`content` (events, lessons, places, people, types, series, materials) and `seats` (the seat
-and waiting-list counts, which only an event's own page and its API answer show), so that a
-registration does not make every calendar feed look changed.
+version in the one row of `data_version` inside that same transaction. There are two kinds:
+the `content` version (events, lessons, places, people, types, series, materials), one for
+everything, and a seat version per event (`seat_versions`: its seat and waiting-list counts,
+which only that event's own page and its API answer show), so that a registration neither
+makes every calendar feed look changed nor renders every other event's page again.
 
 A reader takes the version first and the data after: a cache entry under a version can then
 hold data newer than that version, never older. With `CACHE_REDIS_URL` the version is also
 kept in Redis (several servers share it, a 304 touches no database); each process writes it
 there after its commit and announces it on a channel of the same name, which a thread of each
 process listens to, so a request reads the version from memory, a few milliseconds behind a
-commit elsewhere at most. A reader that finds nothing reads the row and stores it only if
+commit elsewhere at most; an event's seat version goes the same way, under its own key and on
+a second channel. A reader that finds nothing reads the row and stores it only if
 nobody did meanwhile. The Redis copy and each process's heard copy are trusted
 `CACHE_VERSION_SECONDS`, so a process that died between its commit and that write, or a
 message lost with a dropped connection, leaves a stale version for seconds, not for ever.
@@ -34,16 +36,26 @@ from typing import TypeVar
 from flask import current_app, has_app_context, has_request_context, request
 from redis.exceptions import RedisError
 from sqlalchemy import BigInteger, event, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.extensions import db
+from app.locks import is_sqlite
 from app.timeutil import UTCDateTime, utcnow
 
 CONTENT = "content"
-SEATS = "seats"
 
-#: `classify(obj, state)` with state "new", "dirty" or "deleted": CONTENT, SEATS or None.
-Classifier = Callable[[object, str], str | None]
+
+@dataclass(frozen=True)
+class Seats:
+    """The seat and waiting-list counts of one event changed."""
+
+    event_id: int
+
+
+#: `classify(obj, state)` with state "new", "dirty" or "deleted": CONTENT, Seats(event id) or None.
+Classifier = Callable[[object, str], "str | Seats | None"]
 
 _watched: dict[type, Classifier] = {}
 
@@ -52,7 +64,10 @@ logger = logging.getLogger(__name__)
 _PENDING = "data_version_pending"
 _BUMPED = "data_version_bumped"
 _REQUEST_KEY = "incontri.data_version"
-REDIS_KEY = "data-version"
+_REQUEST_SEATS = "incontri.seat_versions"
+#: Also the channels' names. Versions of this layout only: not the "content|seats|…" of old.
+REDIS_KEY = "data-version:2"
+SEATS_KEY = "seat-version:2"
 _ROW_ID = 1
 
 
@@ -64,29 +79,40 @@ class DataVersion(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     content: Mapped[int] = mapped_column(BigInteger)
-    seats: Mapped[int] = mapped_column(BigInteger)
-    #: The last change of either part: Last-Modified of the feeds.
+    #: The last published change: Last-Modified of the feeds.
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SeatVersion(db.Model):
+    """An event's seat version, random as the content's: a row from its first registration on.
+    No foreign key: written at the commit of a change that may also remove the event, and a
+    row left behind names nothing (every key also holds the content version, which moved)."""
+
+    __tablename__ = "seat_versions"
+
+    event_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger)
 
 
 @dataclass(frozen=True)
 class Version:
     content: int
-    seats: int
     changed_at: datetime
 
     def serialize(self) -> str:
-        return f"{self.content}|{self.seats}|{self.changed_at.isoformat()}"
+        return f"{self.content}|{self.changed_at.isoformat()}"
 
     @classmethod
     def parse(cls, raw: bytes | str) -> Version:
         text = raw.decode() if isinstance(raw, bytes) else raw
-        content, seats, changed_at = text.split("|")
-        return cls(int(content), int(seats), datetime.fromisoformat(changed_at))
+        content, changed_at = text.split("|")
+        return cls(int(content), datetime.fromisoformat(changed_at))
 
 
 #: Before anything was ever published (an empty database).
-NOTHING = Version(0, 0, datetime(2000, 1, 1, tzinfo=UTC))
+NOTHING = Version(0, datetime(2000, 1, 1, tzinfo=UTC))
+#: An event nobody has registered for yet.
+NO_SEATS = 0
 
 
 def watch(model: type, classify: Classifier) -> None:
@@ -99,9 +125,7 @@ def watch(model: type, classify: Classifier) -> None:
 
 @event.listens_for(Session, "before_flush")
 def _note_published_changes(session: Session, _context, _instances) -> None:
-    kinds: set[str] = session.info.setdefault(_PENDING, set())
-    if kinds >= {CONTENT, SEATS}:
-        return
+    kinds: set[str | Seats] = session.info.setdefault(_PENDING, set())
     with session.no_autoflush:
         for state, objects in (
             ("new", list(session.new)),
@@ -127,36 +151,70 @@ def _bump_before_commit(session: Session) -> None:
         session.info[_BUMPED] = _bump(session, kinds)
 
 
-def _bump(session: Session, kinds: set[str]) -> Version:
+@dataclass(frozen=True)
+class _Bumped:
+    content: Version | None
+    seats: dict[int, int]
+
+
+def _bump(session: Session, kinds: set[str | Seats]) -> _Bumped:
+    """The content row first, then the events' seat rows in the order of their ids: every
+    writer takes these locks in the same order."""
+    content = _bump_content(session) if CONTENT in kinds else None
+    events = sorted(kind.event_id for kind in kinds if isinstance(kind, Seats))
+    seats = {event_id: secrets.randbits(62) for event_id in events}
+    if seats:
+        insert = sqlite_insert if is_sqlite() else postgresql_insert
+        statement = insert(SeatVersion).values(
+            [{"event_id": event_id, "version": version} for event_id, version in seats.items()]
+        )
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[SeatVersion.event_id], set_={"version": statement.excluded.version}
+            ).execution_options(synchronize_session=False)
+        )
+    return _Bumped(content, seats)
+
+
+def _bump_content(session: Session) -> Version:
     now = utcnow()
-    values: dict = {kind: secrets.randbits(62) for kind in kinds}
-    values["changed_at"] = now
     row = session.execute(
         update(DataVersion)
         .where(DataVersion.id == _ROW_ID)
-        .values(**values)
-        .returning(DataVersion.content, DataVersion.seats, DataVersion.changed_at)
+        .values(content=secrets.randbits(62), changed_at=now)
+        .returning(DataVersion.content, DataVersion.changed_at)
         .execution_options(synchronize_session=False)
     ).one_or_none()
     if row is not None:
         return Version(*row)
     # Only a database made by create_all (tests): the migration writes the row.
-    version = Version(secrets.randbits(62), secrets.randbits(62), now)
-    session.add(DataVersion(id=_ROW_ID, content=version.content, seats=version.seats, changed_at=now))
+    version = Version(secrets.randbits(62), now)
+    session.add(DataVersion(id=_ROW_ID, content=version.content, changed_at=now))
     session.flush()
     return version
 
 
 @event.listens_for(Session, "after_commit")
 def _publish_after_commit(session: Session) -> None:
-    version = session.info.pop(_BUMPED, None)
-    if version is not None and has_app_context():
+    bumped: _Bumped | None = session.info.pop(_BUMPED, None)
+    if bumped is not None and has_app_context():
         client = redis_client()
         if client is not None:
+            seconds = current_app.config["CACHE_VERSION_SECONDS"]
             try:
-                client.set(_redis_key(), version.serialize(), ex=current_app.config["CACHE_VERSION_SECONDS"])
-                client.publish(_redis_key(), version.serialize())
-                _listener(client).remember(version)
+                listener = _listener(client)
+                if bumped.content is not None:
+                    client.set(_redis_key(), bumped.content.serialize(), ex=seconds)
+                    client.publish(_redis_key(), bumped.content.serialize())
+                    listener.remember(bumped.content)
+                if bumped.seats:
+                    pipeline = client.pipeline(transaction=False)
+                    for event_id, version in bumped.seats.items():
+                        pipeline.set(_seats_key(event_id), version, ex=seconds)
+                    pipeline.publish(_seats_channel(), _serialize_seats(bumped.seats))
+                    pipeline.execute()
+                    for event_id, version in bumped.seats.items():
+                        listener.remember_seats(event_id, version)
             except RedisError:
                 # The change is committed: the caller must not see an error. Redis's copy of the
                 # version is read again from the database within CACHE_VERSION_SECONDS.
@@ -190,35 +248,71 @@ def _redis_key() -> str:
     return current_app.config["CACHE_KEY_PREFIX"] + REDIS_KEY
 
 
-class Listener:
-    """The version as Redis last announced it, heard by a thread of this process."""
+def _seats_channel() -> str:
+    return current_app.config["CACHE_KEY_PREFIX"] + SEATS_KEY
 
-    def __init__(self, client, channel: str, seconds: int):
+
+def _seats_key(event_id: int) -> str:
+    return f"{_seats_channel()}:{event_id}"
+
+
+def _serialize_seats(seats: dict[int, int]) -> str:
+    return ",".join(f"{event_id}={version}" for event_id, version in seats.items())
+
+
+def _parse_seats(raw: bytes | str) -> dict[int, int]:
+    text = raw.decode() if isinstance(raw, bytes) else raw
+    return {int(event_id): int(version) for event_id, version in (pair.split("=") for pair in text.split(","))}
+
+
+class Listener:
+    """The versions as Redis last announced them, heard by a thread of this process."""
+
+    def __init__(self, client, channel: str, seats_channel: str, seconds: int):
         self.pid = os.getpid()
         self.seconds = seconds
         self.version: Version | None = None
         self.until = 0.0
+        #: Event id → (seat version, trusted until).
+        self.seats: dict[int, tuple[int, float]] = {}
         #: Messages heard so far: a version read meanwhile may be older than the one heard.
         self.heard = 0
         self.pubsub = client.pubsub(ignore_subscribe_messages=True)
-        self.pubsub.subscribe(**{channel: self._hear})
+        self.pubsub.subscribe(**{channel: self._hear, seats_channel: self._hear_seats})
         self.thread = self.pubsub.run_in_thread(sleep_time=1.0, daemon=True, exception_handler=self._lost)
 
     def _hear(self, message) -> None:
         self.heard += 1
         self.remember(Version.parse(message["data"]))
 
+    def _hear_seats(self, message) -> None:
+        self.heard += 1
+        for event_id, version in _parse_seats(message["data"]).items():
+            self.remember_seats(event_id, version)
+
     def _lost(self, _error, _pubsub, _thread) -> None:
         """Redis went away: trust nothing heard until it is read again (the thread reconnects)."""
         self.until = 0.0
+        self.seats = {}
         time.sleep(0.5)
 
     def remember(self, version: Version, heard_before: int | None = None) -> None:
         if heard_before is None or heard_before == self.heard:
             self.version, self.until = version, time.monotonic() + self.seconds
 
+    def remember_seats(self, event_id: int, version: int, heard_before: int | None = None) -> None:
+        if heard_before is None or heard_before == self.heard:
+            self.seats[event_id] = (version, time.monotonic() + self.seconds)
+
+    def _alive(self, until: float) -> bool:
+        return time.monotonic() < until and self.thread.is_alive()
+
     def fresh(self) -> Version | None:
-        return self.version if time.monotonic() < self.until and self.thread.is_alive() else None
+        return self.version if self._alive(self.until) else None
+
+    def fresh_seats(self, event_id: int) -> int | None:
+        held = self.seats.get(event_id)
+        return held[0] if held is not None and self._alive(held[1]) else None
 
     def stop(self) -> None:
         self.thread.stop()
@@ -235,7 +329,7 @@ def _listener(client) -> Listener:
         with _LISTENER_LOCK:
             listener = app.extensions.get("data_version_listener")
             if listener is None or listener.pid != os.getpid():
-                listener = Listener(client, _redis_key(), app.config["CACHE_VERSION_SECONDS"])
+                listener = Listener(client, _redis_key(), _seats_channel(), app.config["CACHE_VERSION_SECONDS"])
                 app.extensions["data_version_listener"] = listener
     return listener
 
@@ -253,10 +347,20 @@ def stop_listening(app) -> None:
 def _from_database() -> Version:
     """On a connection of its own, without a transaction: one statement, where the session's
     would add BEGIN and ROLLBACK around it on a request that reads nothing else."""
-    query = select(DataVersion.content, DataVersion.seats, DataVersion.changed_at).where(DataVersion.id == _ROW_ID)
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        row = connection.execute(query).one_or_none()
+    query = select(DataVersion.content, DataVersion.changed_at).where(DataVersion.id == _ROW_ID)
+    row = _read_alone(query)
     return Version(*row) if row is not None else NOTHING
+
+
+def _seats_from_database(event_id: int) -> int:
+    version = _read_alone(select(SeatVersion.version).where(SeatVersion.event_id == event_id))
+    return version[0] if version is not None else NO_SEATS
+
+
+def _read_alone(query):
+    """One row or None."""
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return connection.execute(query).one_or_none()
 
 
 def _from_redis(client) -> Version:
@@ -266,6 +370,40 @@ def _from_redis(client) -> Version:
     version = _from_database()
     # nx: a process that has just committed a newer version may have written it already.
     client.set(_redis_key(), version.serialize(), ex=current_app.config["CACHE_VERSION_SECONDS"], nx=True)
+    return version
+
+
+def _seats_from_redis(client, event_id: int) -> int:
+    raw = client.get(_seats_key(event_id))
+    if raw is not None:
+        return int(raw)
+    version = _seats_from_database(event_id)
+    client.set(_seats_key(event_id), version, ex=current_app.config["CACHE_VERSION_SECONDS"], nx=True)
+    return version
+
+
+def seats(event_id: int) -> int:
+    """The seat version of one event now, as `current()` reads the content's: once per request,
+    from what this process heard, Redis, or the event's row."""
+    held = request.environ.setdefault(_REQUEST_SEATS, {}) if has_request_context() else {}
+    if event_id in held:
+        return held[event_id]
+    client = redis_client()
+    version = None
+    if client is not None:
+        try:
+            listener = _listener(client)
+            version = listener.fresh_seats(event_id)
+            if version is None:
+                heard = listener.heard
+                version = _seats_from_redis(client, event_id)
+                listener.remember_seats(event_id, version, heard)
+        except RedisError:
+            logger.warning("seat version read from the database: Redis does not answer", exc_info=True)
+            version = _seats_from_database(event_id)
+    else:
+        version = _seats_from_database(event_id)
+    held[event_id] = version
     return version
 
 

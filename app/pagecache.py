@@ -20,6 +20,7 @@ from redis.exceptions import RedisError
 
 from app import dataversion
 from app.calendar.routes import PUBLIC_CACHE
+from app.events import services as events
 from app.extensions import cache, local_cache
 from app.i18n import select_locale
 from app.timeutil import today_rome
@@ -30,7 +31,8 @@ PAGE_CACHE_CONTROL = "no-cache"
 
 @dataclass(frozen=True)
 class Policy:
-    #: Whether the answer shows seat or waiting-list counts (they move with each registration).
+    #: Whether the answer shows the seat or waiting-list counts of the event at `<slug>` (they
+    #: move with each registration for it, and only for it).
     seats: bool = False
     #: Feeds change by themselves once a day (their window); pages may say "registrations
     #: open" or "upcoming" until a moment passes: they are kept CACHE_PAGE_SECONDS at most.
@@ -136,11 +138,17 @@ def _cacheable() -> Policy | None:
 
 def _key(policy: Policy) -> str:
     version = dataversion.current()
-    seats = version.seats if policy.seats else "-"
+    seats = _seats() if policy.seats else "-"
     moment = today_rome().isoformat() if policy.daily else int(time.time() // current_app.config["CACHE_PAGE_SECONDS"])
     # The path, not the host: absolute links come from BASE_URL, so every server behind the
     # same name renders the same bytes and shares the entry.
     return f"page:{version.content}:{seats}:{_language()}:{moment}:{request.full_path}"
+
+
+def _seats() -> str:
+    """The seat version of the event the address names; "-" for none (a 404, never stored)."""
+    event_id = events.public_event_id((request.view_args or {}).get("slug", ""))
+    return "-" if event_id is None else str(dataversion.seats(event_id))
 
 
 def _language() -> str:

@@ -32,7 +32,7 @@ def _status_public(event: Event) -> bool:
     return any(status in PUBLIC_STATUSES for status in (*history.added, *history.unchanged, *history.deleted))
 
 
-def event_change(event: Event, state: str) -> str | None:
+def event_change(event: Event, state: str) -> dataversion.Seats | str | None:
     if not _status_public(event):
         return None
     if state != "dirty":
@@ -40,7 +40,7 @@ def event_change(event: Event, state: str) -> str | None:
     changed = {attr.key for attr in inspect(event).attrs if attr.history.has_changes()} - BOOKKEEPING
     if not changed:
         return None
-    return dataversion.SEATS if changed <= SEAT_COLUMNS else dataversion.CONTENT
+    return dataversion.Seats(event.id) if changed <= SEAT_COLUMNS else dataversion.CONTENT
 
 
 def event_is_public(obj, event_id: int | None) -> bool:

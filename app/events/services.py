@@ -154,6 +154,17 @@ def get_public_event(slug: str, *, programme: bool = False) -> Event | None:
     return db.session.scalar(query.options(*_programme()) if programme else query)
 
 
+def public_event_id(slug: str) -> int | None:
+    """The id of the public event at this address, from a map of them all worked out once per
+    content version (dataversion.memoized): what the page cache needs to read its seat version."""
+    return dataversion.memoized("public_event_ids", _public_event_ids).get(slug)
+
+
+def _public_event_ids() -> dict[str, int]:
+    rows = db.session.execute(select(Event.slug, Event.id).where(Event.status.in_(PUBLIC_STATUSES)))
+    return {slug: event_id for slug, event_id in rows}
+
+
 def load_programme(event: Event) -> Event:
     """Everything an event page shows, for an event already loaded without it."""
     return db.session.scalars(
@@ -338,7 +349,6 @@ def clean_translations(typed: dict | None, attributes: tuple[str, ...]) -> dict[
             if value:
                 cleaned.setdefault(language, {})[attribute] = value
     return cleaned
-
 
 
 @dataclass
@@ -937,9 +947,7 @@ def event_overview_counts() -> dict[str, int]:
 # -- reference data: series, types, speakers, organizations, venues --------------------------
 
 
-def save_reference(
-    row, values: dict, *, slug_from: str | None = None, translated: tuple[str, ...] = ()
-) -> None:
+def save_reference(row, values: dict, *, slug_from: str | None = None, translated: tuple[str, ...] = ()) -> None:
     """Create or change a row of a reference list with the values an organizer gave. A venue's
     new name or address reaches its coming events' participants (venue_changed). A name or code
     already taken is refused with EventError, and nothing is saved. `values["translations"]`

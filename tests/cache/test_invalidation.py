@@ -81,8 +81,8 @@ def changed(client, urls: dict[str, str], tags: dict[str, str]) -> set[str]:
     }
 
 
-#: Event pages and API answers show seats; the seat part of the version is one for all events.
-SEAT_PAGES = {"page", "course", "api event"}
+#: The meeting's page and API answer show its seats; each event has a seat version of its own.
+SEAT_PAGES = {"page", "api event"}
 
 
 def publish_the_draft(world):
@@ -156,6 +156,24 @@ def test_a_seat_taken_changes_the_pages_that_show_seats_and_nothing_else(client,
     assert client.get(urls["api event"]).get_json()["seats_left"] == 9
 
 
+def test_a_seat_taken_changes_only_its_own_events_page(client, world):
+    """A burst of registrations for one course leaves every other event's page in the cache."""
+    urls = public_urls(world)
+    tags = prime(client, urls)
+    factories.register(world["course"])
+    assert changed(client, urls, tags) == {"course"}
+    assert client.get(urls["page"]).headers["X-Cache"] == "hit"
+
+
+def test_a_seat_freed_changes_its_events_page(client, world):
+    registration = factories.register(world["meeting"]).registration
+    urls = public_urls(world)
+    tags = prime(client, urls)
+    registrations.cancel(registration)
+    assert changed(client, urls, tags) == SEAT_PAGES
+    assert client.get(urls["api event"]).get_json()["seats_left"] == 10
+
+
 def test_the_waiting_list_count_the_api_shows_follows_each_registration(client, make_event):
     full = make_event(title="Incontro al completo", capacity=1)
     factories.register(full)
@@ -173,12 +191,12 @@ def test_changes_the_public_does_not_see_invalidate_nothing(client, world):
     retitle(draft, "Bozza riservata, rivista")
     events.add_material_link(draft, "Appunti", "https://example.org/appunti.pdf")
     registration = factories.register(world["meeting"]).registration
-    seats_after_registering = dataversion.current()
+    seats_after_registering = dataversion.seats(world["meeting"].id)
     registrations.update_participant(registration, factories.participant(registration.email, phone="+39 011 000000"))
     create_user("collega@anci.example", "una-password-lunga-2", role=Role.ORGANIZER, name="Collega")
     after = dataversion.current()
     assert after.content == before.content
-    assert after.seats == seats_after_registering.seats  # the phone number moved nothing
+    assert dataversion.seats(world["meeting"].id) == seats_after_registering  # nor did the phone number
     assert changed(client, urls, tags) == SEAT_PAGES  # only the registration's seat
 
 

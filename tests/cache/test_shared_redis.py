@@ -112,11 +112,14 @@ def eventually(check, seconds: float = 2.0):
 
 def test_a_change_in_one_process_invalidates_the_other_at_once(this_process, other_server):
     meeting = factories.make_event(title="Assemblea dei sindaci", venue=factories.create_venue(), capacity=10)
+    other = factories.make_event(title="Incontro sulla cooperazione", venue=factories.create_venue(), capacity=30)
     page = f"{other_server}/eventi/{meeting.slug}"
+    other_page = f"{other_server}/eventi/{other.slug}"
     feed = f"{other_server}/calendario.ics"
     status, headers, body = get(page)
     assert status == 200 and headers["X-Cache"] == "miss" and "<strong>10</strong>" in body
     feed_tag = get(feed)[1]["ETag"]
+    other_tag = get(other_page)[1]["ETag"]
     assert get(page)[1]["X-Cache"] == "hit"
 
     # What the other process rendered, this one serves from Redis.
@@ -127,6 +130,7 @@ def test_a_change_in_one_process_invalidates_the_other_at_once(this_process, oth
     status, headers, body = eventually(lambda: (lambda r: ("<strong>9</strong>" in r[2], r))(get(page)))
     assert headers["X-Cache"] == "miss" and "<strong>9</strong>" in body
     assert get(feed, feed_tag)[0] == 304  # feeds show no seats
+    assert get(other_page, other_tag)[0] == 304  # nor does another event's page
 
     events.cancel_event(meeting, "Sala non disponibile")
     status, headers, body = eventually(lambda: (lambda r: ("Sala non disponibile" in r[2], r))(get(page)))

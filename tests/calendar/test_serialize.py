@@ -64,3 +64,48 @@ def test_lines_at_the_folding_limit_are_folded_as_icalendar_folds_them():
 )
 def test_a_line_is_folded_where_icalendar_folds_it(line):
     assert _fold(line) == _foldline(line).encode()
+
+
+def test_every_feed_and_invitation_of_the_demo_is_written_as_icalendar_writes_it(app, client, monkeypatch):
+    """The calendars the application really builds (time zones, all-day exhibitions, online
+    links, organizers with CN, attendees, colours, French) serialised both ways."""
+    from sqlalchemy import select
+
+    from app.calendar import routes
+    from app.demo.data import load_demo
+    from app.events import ical
+    from app.events.models import Event, EventStatus, EventType, Series
+    from app.extensions import db
+    from app.outbox.services import write_unwritten
+    from app.registrations.services import RegistrationError
+    from app.timeutil import utcnow
+    from tests import factories
+
+    built: list[Calendar] = []
+
+    def spy(calendar: Calendar) -> bytes:
+        built.append(calendar)
+        return serialize(calendar)
+
+    monkeypatch.setattr(routes, "serialize", spy)
+    monkeypatch.setattr(ical, "serialize", spy)
+    load_demo()
+    paths = ["/calendario.ics", "/calendario.ics?lang=fr"]
+    paths += [f"/calendario/{slug}.ics" for slug in db.session.scalars(select(EventType.slug))]
+    paths += [f"/serie/{slug}/calendario.ics" for slug in db.session.scalars(select(Series.slug))]
+    paths += [f"/eventi/{slug}.ics" for slug in db.session.scalars(select(Event.slug).where(Event.status != "draft"))]
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+    upcoming = db.session.scalars(
+        select(Event).where(Event.status == EventStatus.PUBLISHED, Event.starts_at > utcnow())
+    ).all()
+    for event in upcoming:
+        try:
+            factories.register(event, "verifica.calendario@example.org")
+        except RegistrationError:
+            continue  # closed, or not taking registrations online
+    write_unwritten()
+
+    assert len(built) > len(paths)  # an invitation too
+    for calendar in built:
+        assert serialize(calendar) == calendar.to_ical()

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from icalendar import Calendar, vText
+from icalendar import Calendar, vCalAddress, vText
 from icalendar import Event as VEvent
 from icalendar.parser.string import _foldline
 
-from app.events.ical import _fold, serialize
+from app.events.ical import _fold, _put, serialize
 from app.timeutil import ROME
 
 #: Text as organizers type it: accents, emoji, commas and semicolons to escape, newlines, and
@@ -109,3 +109,40 @@ def test_every_feed_and_invitation_of_the_demo_is_written_as_icalendar_writes_it
     assert len(built) > len(paths)  # an invitation too
     for calendar in built:
         assert serialize(calendar) == calendar.to_ical()
+
+
+#: Every property events.ical writes through _put, with the kinds of value it writes there.
+_words = texts.filter(bool)
+_moments = st.datetimes(
+    min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.sampled_from([ROME, UTC, None])
+)
+PUT_VALUES = {
+    **{name: _words for name in ("uid", "summary", "location", "description", "status", "transp", "related-to")},
+    "color": st.sampled_from(["brown", "darkslateblue", "teal"]),
+    "url": st.just("https://incontri.example.org/eventi/")
+    | st.from_regex(r"https://[a-z]{1,12}\.it/[a-z0-9\-/]{0,40}", fullmatch=True),
+    "sequence": st.integers(min_value=0, max_value=10**6),
+    "dtstamp": _moments,
+    "last-modified": _moments,
+    "dtstart": _moments | st.dates(),
+    "dtend": _moments | st.dates(),
+    "categories": st.lists(_words, min_size=1, max_size=4),
+    "geo": st.tuples(st.floats(-90, 90), st.floats(-180, 180)),
+    "organizer": st.builds(lambda name, email: _address(name, email), _words, st.emails()),
+}
+
+
+def _address(name: str, email: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    address.params["CN"] = vText(name)
+    return address
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.data(), name=st.sampled_from(sorted(PUT_VALUES)))
+def test_put_writes_what_component_add_writes(data, name):
+    value = data.draw(PUT_VALUES[name])
+    ours, theirs = VEvent(), VEvent()
+    _put(ours, name, value)
+    theirs.add(name, value)
+    assert ours.to_ical() == theirs.to_ical()

@@ -86,6 +86,10 @@ def build_data(url: str) -> dict:
         db.create_all()
         slugs = dataset.build()
         db.session.remove()
+        # What autovacuum does within a minute of such a load on a served database: without
+        # statistics the planner guesses one row per table and joins before it limits.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("ANALYZE")
         db.engine.dispose()
     return slugs
 

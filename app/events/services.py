@@ -291,15 +291,25 @@ def filter_choices() -> FilterChoices:
 
 
 class _CountedPagination(SelectPagination):
-    """A page of events and their total in one statement (count(*) over the whole result,
-    before LIMIT), where Flask-SQLAlchemy asks the count with a second one; a page past the
-    last, which has no row to carry the total, still counts apart."""
+    """A page of events and their total in one statement, where Flask-SQLAlchemy asks the
+    count with a second one; a page past the last, which has no row to carry the total, still
+    counts apart. The page's ids and the total (count(*) over the whole result, before LIMIT)
+    come from the events' own columns; only those ids are then read in full and joined to
+    their type, series and place, where a window over the full query carried every matching
+    event's text through the joins."""
 
     _total: int | None = None
 
     def _query_items(self) -> list:
-        query = self._query_args["select"].add_columns(func.count().over())
-        rows = self._query_args["session"].execute(query.limit(self.per_page).offset(self._query_offset)).all()
+        query: Select = self._query_args["select"]
+        page = (
+            query.with_only_columns(Event.id, func.count().over().label("total"))
+            .limit(self.per_page)
+            .offset(self._query_offset)
+            .subquery()
+        )
+        query = query.join(page, Event.id == page.c.id).add_columns(page.c.total)
+        rows = self._query_args["session"].execute(query).all()
         if rows:
             self._total = rows[0][1]
         return [row[0] for row in rows]

@@ -97,5 +97,7 @@ def test_a_page_and_its_total_agree_with_the_query(app, make_event, statements, 
     assert pagination.total == 30
     assert pagination.pages == 3
     assert len(pagination.items) == on_page
+    first = (page - 1) * 12
+    assert [e.title for e in pagination.items] == [f"Incontro {day}" for day in range(first, min(first + 12, 30))]
     # The total rides on the page's rows; a page past the last has none and counts apart.
     assert len(statements) == (1 if on_page else 2)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import g, has_request_context
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -63,11 +63,43 @@ def retry_once(view):
     return run
 
 
-def release_session(_error=None) -> None:
+_WROTE = "incontri.statement_other_than_select"
+
+
+@event.listens_for(Engine, "begin")
+def _transaction_begins(connection) -> None:
+    connection.info[_WROTE] = False
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_statement(connection, _cursor, statement: str, _parameters, _context, _executemany) -> None:
+    if statement.lstrip()[:6].upper() != "SELECT":
+        connection.info[_WROTE] = True
+
+
+def _end_reading() -> None:
+    """A transaction that only ran SELECTs ends with COMMIT, not ROLLBACK: the two leave the
+    database the same, but psycopg forgets every prepared statement of the connection at each
+    ROLLBACK, so a site whose requests all ended so never reused a plan, and PostgreSQL planned
+    every query of every page again (about 1.5 ms for the list of events). Anything else (a
+    change flushed or waiting, any other statement) is left to the closing ROLLBACK."""
+    if not db.session.registry.has():
+        return
+    session = db.session()
+    transaction = session.get_transaction()
+    if transaction is None or not transaction.is_active or session.new or session.dirty or session.deleted:
+        return
+    if not session.connection().info.get(_WROTE, True):
+        session.commit()
+
+
+def release_session(error=None) -> None:
     """The session closed at the end of every request and command, even when the database ended
     the connection under it (a restart): the closing ROLLBACK then fails, and a request whose
     answer was ready would become a 500. Registered after Flask-SQLAlchemy, so it runs first."""
     try:
+        if error is None:
+            _end_reading()
         db.session.remove()
     except SQLAlchemyError:
         db.session.registry().invalidate()

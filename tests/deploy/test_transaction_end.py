@@ -1,0 +1,86 @@
+"""How a request's transaction ends when the view did not end it: a transaction that only read
+ends with COMMIT (psycopg forgets its prepared statements at each ROLLBACK), and anything a view
+changed without committing is still rolled back."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event, func, select, text
+
+from app import create_app
+from app.events.models import Venue
+from app.extensions import db
+
+
+@pytest.fixture
+def one_connection_app(app):
+    """The same database on a pool of one connection, so every request and the test's own
+    queries share it; no page cache, so every page is read from the tables."""
+    other = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 1, "max_overflow": 0, "pool_pre_ping": True},
+            "CACHE_TYPE": "NullCache",
+            "CACHE_NO_NULL_WARNING": True,
+        }
+    )
+
+    @other.get("/prova/aggiunge-un-luogo")
+    def adds_a_venue_and_forgets_to_commit():
+        db.session.add(Venue(name="Sala mai salvata", comune="Torino"))
+        db.session.flush()
+        return "ok"
+
+    @other.get("/prova/aggiorna-senza-salvare")
+    def updates_with_sql_and_forgets_to_commit():
+        db.session.execute(text("UPDATE venues SET name = 'Nome mai salvato'"))
+        return "ok"
+
+    yield other
+    with other.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def endings(one_connection_app):
+    """How each transaction on the app's engine ended, in order (the data version's read, on a
+    connection of its own in autocommit, shows as a rollback before the request's own end)."""
+    seen: list[str] = []
+    with one_connection_app.app_context():
+        engine = db.engine
+    listeners = {"commit": lambda _connection: seen.append("commit"), "rollback": lambda _c: seen.append("rollback")}
+    for name, listener in listeners.items():
+        event.listen(engine, name, listener)
+    yield seen
+    for name, listener in listeners.items():
+        event.remove(engine, name, listener)
+
+
+def test_a_request_that_only_read_ends_with_commit(one_connection_app, endings, venue):
+    assert one_connection_app.test_client().get("/eventi").status_code == 200
+    assert endings[-1] == "commit"
+
+
+@pytest.mark.parametrize("path", ["/prova/aggiunge-un-luogo", "/prova/aggiorna-senza-salvare"])
+def test_what_a_request_changed_without_committing_is_rolled_back(one_connection_app, endings, venue, path):
+    assert one_connection_app.test_client().get(path).status_code == 200
+    assert "commit" not in endings
+    with one_connection_app.app_context():
+        names = set(db.session.scalars(select(Venue.name)))
+    assert names == {venue.name}
+
+
+def test_the_plans_of_repeated_queries_are_kept_on_postgresql(one_connection_app, venue):
+    client = one_connection_app.test_client()
+    with one_connection_app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("prepared statements are PostgreSQL's")
+    for word in ("uno", "due", "tre", "quattro", "cinque", "sei", "sette"):
+        assert client.get(f"/eventi?q={word}").status_code == 200
+    with one_connection_app.app_context():
+        prepared = db.session.scalar(
+            select(func.count()).select_from(text("pg_prepared_statements")).where(text("statement LIKE '%FROM events%'"))
+        )
+    assert prepared >= 1

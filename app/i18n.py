@@ -36,7 +36,7 @@ bp = Blueprint("i18n", __name__)
 
 def language_arg() -> str | None:
     """The language the query string names (?lang=fr), when it is one of the site's; else None."""
-    if not has_request_context():
+    if not has_request_context() or not request.environ.get("QUERY_STRING"):
         return None
     chosen = request.args.get("lang")
     return chosen if chosen in current_app.config["LANGUAGES"] else None

@@ -12,17 +12,20 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import Flask, current_app, g, request, session
 from flask.ctx import RequestContext
 from flask.sessions import SecureCookieSession
 from redis.exceptions import RedisError
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header, quote_etag
 
 from app import dataversion
 from app.calendar.routes import PUBLIC_CACHE
 from app.events import services as events
 from app.extensions import cache, local_cache
-from app.i18n import select_locale
+from app.i18n import language_arg, select_locale
 from app.timeutil import today_rome
 
 #: Pages say what they are at every request; the 304 makes asking cheap.
@@ -103,12 +106,24 @@ class CookielessFastPath:
                 # nothing here is ever saved. Its own application context too, as in production,
                 # even where a caller (a test) has one pushed: nothing lingers in its `g`.
                 with self.app.app_context(), RequestContext(self.app, environ, session=SecureCookieSession()):
-                    response = answer_from_cache() if request.endpoint in POLICIES else None
+                    response = answer_from_cache(cookieless=True) if request.endpoint in POLICIES else None
             except Exception:  # the usual way answers it, with its error page
                 response = None
             if response is not None:
                 return response(environ, start_response)
         return self.wsgi_app(environ, start_response)
+
+
+class NotModified:
+    """A 304 as a plain WSGI answer, for requests without cookies: what `Response` would send
+    (the ETag, Cache-Control, X-Cache), without building one for the cheapest answer there is."""
+
+    def __init__(self, etag: str, cache_control: str):
+        self.headers = [("ETag", quote_etag(etag)), ("Cache-Control", cache_control), ("X-Cache", "hit")]
+
+    def __call__(self, _environ, start_response):
+        start_response("304 NOT MODIFIED", self.headers)
+        return []
 
 
 def _personal() -> bool:
@@ -127,22 +142,22 @@ def _csrf_field() -> str:
     return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
 
 
-def _cacheable() -> Policy | None:
+def _cacheable(cookieless: bool) -> Policy | None:
     if request.method not in ("GET", "HEAD"):
         return None
     policy = POLICIES.get(request.endpoint or "")
-    if policy is None or _personal() or dataversion.pending():
+    if policy is None or (not cookieless and _personal()) or dataversion.pending():
         return None
     return policy
 
 
-def _key(policy: Policy) -> str:
+def _key(policy: Policy, cookieless: bool = False) -> str:
     version = dataversion.current()
     seats = _seats() if policy.seats else "-"
     moment = today_rome().isoformat() if policy.daily else int(time.time() // current_app.config["CACHE_PAGE_SECONDS"])
     # The path, not the host: absolute links come from BASE_URL, so every server behind the
     # same name renders the same bytes and shares the entry.
-    return f"page:{version.content}:{seats}:{_language()}:{moment}:{request.full_path}"
+    return f"page:{version.content}:{seats}:{_language(cookieless)}:{moment}:{request.full_path}"
 
 
 def _seats() -> str:
@@ -151,25 +166,38 @@ def _seats() -> str:
     return "-" if event_id is None else str(dataversion.seats(event_id))
 
 
-def _language() -> str:
+def _language(cookieless: bool = False) -> str:
     """Whatever may choose the language of an answer: the page's locale (?lang=, the cookie:
     what Flask-Babel's get_locale would parse, asked from the same selector without building a
-    Locale) and, for the API, the best match of Accept-Language; the address is in the key."""
-    asked = request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "-"
-    return f"{select_locale()}/{asked}"
+    Locale) and, for the API, the best match of Accept-Language; the address is in the key.
+    Without any cookie, only the address can name one."""
+    asked = _best_language(request.headers.get("Accept-Language", ""), tuple(current_app.config["LANGUAGES"]))
+    locale = (language_arg() or current_app.config["BABEL_DEFAULT_LOCALE"]) if cookieless else select_locale()
+    return f"{locale}/{asked}"
+
+
+@lru_cache(maxsize=1024)
+def _best_language(header: str, languages: tuple[str, ...]) -> str:
+    """Accept-Language's best match, parsed once per distinct header (calendar clients and
+    browsers send a handful of them) rather than at every request."""
+    return parse_accept_header(header, LanguageAccept).best_match(languages) or "-"
 
 
 def _etag(key: str) -> str:
     return hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
 
 
-def answer_from_cache():
-    policy = _cacheable()
+def answer_from_cache(cookieless: bool = False):
+    """The stored answer (or a 304) when there is one; `cookieless` when the request carries no
+    cookie at all, so nothing personal can be involved."""
+    policy = _cacheable(cookieless)
     if policy is None:
         return None
-    key = _key(policy)
+    key = _key(policy, cookieless)
     etag = _etag(key)
     if etag in request.if_none_match:
+        if cookieless:
+            return NotModified(etag, policy.cache_control)
         response = current_app.response_class(status=304)
         response.set_etag(etag)
         response.headers["Cache-Control"] = policy.cache_control

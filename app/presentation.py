@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, quote_plus, urlencode, urlsplit
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, url_for
 from flask_babel import format_date, get_locale
 
 from app.countries import name as country_name
@@ -141,6 +141,20 @@ def after_colon(messages) -> str:
     return message
 
 
+#: Bootstrap Italia's icons, one sprite sheet for every page.
+SPRITES = "vendor/bootstrap-italia/svg/sprites.svg"
+
+
+def sprite(icon: str) -> str:
+    """The address of one icon of the sprite sheet ("calendar" → …/sprites.svg#it-calendar):
+    the sheet's address is built once per request, where a list page asked url_for for it at
+    each of its cards."""
+    base = g.get("sprites_url")
+    if base is None:
+        base = g.sprites_url = url_for("static", filename=SPRITES)
+    return f"{base}#it-{icon}"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         colon=colon,
@@ -181,6 +195,7 @@ def init_app(app: Flask) -> None:
         feed_language=feed_language,
         now=utcnow,
         has_endpoint=has_endpoint,
+        sprite=sprite,
         LANGUAGES=app.config["LANGUAGES"],
         ORGANIZATION_NAME=app.config["ORGANIZATION_NAME"],
     )

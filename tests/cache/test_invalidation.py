@@ -299,3 +299,17 @@ def test_a_cookieless_request_is_answered_before_the_request_pipeline(app, clien
     assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304 and len(calls) == 1
     client.set_cookie("lang", "it")
     assert client.get(url).headers["X-Cache"] == "hit" and len(calls) == 2
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_cookieless_304_says_what_the_answer_said(client, world, method):
+    """Built by hand without a Response: the answer's ETag and Cache-Control, and no body."""
+    for url in ("/calendario.ics", "/eventi", "/calendario.ics?lang=fr"):
+        first = client.get(url)
+        again = client.open(url, method=method, headers={"If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304, url
+        assert again.headers["ETag"] == first.headers["ETag"], url
+        assert again.headers["Cache-Control"] == first.headers["Cache-Control"], url
+        assert again.get_data() == b"", url
+    italian = client.get("/calendario.ics").headers["ETag"]
+    assert client.get("/calendario.ics?lang=fr", headers={"If-None-Match": italian}).status_code == 200

@@ -9,16 +9,22 @@ everything, and a seat version per event (`seat_versions`: its seat and waiting-
 which only that event's own page and its API answer show), so that a registration neither
 makes every calendar feed look changed nor renders every other event's page again.
 
+A version is a sequence number in its high bits, one more at each change (the row's lock
+orders the changes), and random low bits, so that a database emptied and filled again, or
+restored, never gives again a version a cache still holds for other data.
+
 A reader takes the version first and the data after: a cache entry under a version can then
 hold data newer than that version, never older. With `CACHE_REDIS_URL` the version is also
 kept in Redis (several servers share it, a 304 touches no database); each process writes it
 there after its commit and announces it on a channel of the same name, which a thread of each
 process listens to, so a request reads the version from memory, a few milliseconds behind a
 commit elsewhere at most; an event's seat version goes the same way, under its own key and on
-a second channel. A reader that finds nothing reads the row and stores it only if
-nobody did meanwhile. The Redis copy and each process's heard copy are trusted
-`CACHE_VERSION_SECONDS`, so a process that died between its commit and that write, or a
-message lost with a dropped connection, leaves a stale version for seconds, not for ever.
+a second channel. Two commits' writes may reach Redis in either order: Redis and each process
+keep a version only over an older one (by sequence), so the later change always wins. A
+reader that finds nothing reads the row and stores it on the same terms. The Redis copy and
+each process's heard copy are trusted `CACHE_VERSION_SECONDS`, so a process that died between
+its commit and that write, or a message lost while the listener reconnected, leaves a stale
+version for seconds, not for ever.
 """
 
 from __future__ import annotations
@@ -35,13 +41,12 @@ from typing import TypeVar
 
 from flask import current_app, has_app_context, has_request_context, request
 from redis.exceptions import RedisError
-from sqlalchemy import BigInteger, event, select, update
+from sqlalchemy import BigInteger, Integer, event, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.extensions import db
-from app.locks import is_sqlite
 from app.timeutil import UTCDateTime, utcnow
 
 CONTENT = "content"
@@ -69,6 +74,24 @@ _REQUEST_SEATS = "incontri.seat_versions"
 REDIS_KEY = "data-version:2"
 SEATS_KEY = "seat-version:2"
 _ROW_ID = 1
+#: Low bits of a version that are random; the sequence is above them.
+_RANDOM_BITS = 20
+_RANDOM_MASK = (1 << _RANDOM_BITS) - 1
+
+
+def sequence(version: int) -> int:
+    """The order of a version among those of its row: higher is later."""
+    return version >> _RANDOM_BITS
+
+
+def _first() -> int:
+    return (1 << _RANDOM_BITS) | secrets.randbits(_RANDOM_BITS)
+
+
+def _after(column, random_bits):
+    """The SQL of the version after `column`'s: the next sequence, new random bits."""
+    shift = literal(_RANDOM_BITS, Integer)  # PostgreSQL shifts a bigint by an integer only
+    return (((column.op(">>")(shift)) + 1).op("<<")(shift)).op("|")(random_bits)
 
 
 class DataVersion(db.Model):
@@ -100,12 +123,13 @@ class Version:
     changed_at: datetime
 
     def serialize(self) -> str:
-        return f"{self.content}|{self.changed_at.isoformat()}"
+        """For Redis: the sequence first, which the store compares (_SET_IF_NEWER)."""
+        return f"{sequence(self.content)}|{self.content}|{self.changed_at.isoformat()}"
 
     @classmethod
     def parse(cls, raw: bytes | str) -> Version:
         text = raw.decode() if isinstance(raw, bytes) else raw
-        content, changed_at = text.split("|")
+        _sequence, content, changed_at = text.split("|")
         return cls(int(content), datetime.fromisoformat(changed_at))
 
 
@@ -144,7 +168,10 @@ def _note_published_changes(session: Session, _context, _instances) -> None:
 @event.listens_for(Session, "before_commit")
 def _bump_before_commit(session: Session) -> None:
     """As late as possible: the row lock the update takes is held only until the commit, and
-    no other lock is taken after it (no deadlock with the event row locks)."""
+    no other lock is taken after it (no deadlock with the event row locks). Not when a
+    savepoint is released (SQLAlchemy calls this then too): the change is not committed yet."""
+    if session.in_nested_transaction():
+        return
     session.flush()
     kinds = session.info.pop(_PENDING, None)
     if kinds:
@@ -162,17 +189,18 @@ def _bump(session: Session, kinds: set[str | Seats]) -> _Bumped:
     writer takes these locks in the same order."""
     content = _bump_content(session) if CONTENT in kinds else None
     events = sorted(kind.event_id for kind in kinds if isinstance(kind, Seats))
-    seats = {event_id: secrets.randbits(62) for event_id in events}
-    if seats:
-        insert = sqlite_insert if is_sqlite() else postgresql_insert
-        statement = insert(SeatVersion).values(
-            [{"event_id": event_id, "version": version} for event_id, version in seats.items()]
+    seats: dict[int, int] = {}
+    if events:
+        insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
+        statement = insert(SeatVersion).values([{"event_id": event_id, "version": _first()} for event_id in events])
+        statement = statement.on_conflict_do_update(
+            index_elements=[SeatVersion.event_id],
+            set_={"version": _after(SeatVersion.version, statement.excluded.version.op("&")(_RANDOM_MASK))},
         )
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[SeatVersion.event_id], set_={"version": statement.excluded.version}
-            ).execution_options(synchronize_session=False)
+        rows = session.execute(
+            statement.returning(SeatVersion.event_id, SeatVersion.version).execution_options(synchronize_session=False)
         )
+        seats = {event_id: version for event_id, version in rows}
     return _Bumped(content, seats)
 
 
@@ -181,14 +209,14 @@ def _bump_content(session: Session) -> Version:
     row = session.execute(
         update(DataVersion)
         .where(DataVersion.id == _ROW_ID)
-        .values(content=secrets.randbits(62), changed_at=now)
+        .values(content=_after(DataVersion.content, secrets.randbits(_RANDOM_BITS)), changed_at=now)
         .returning(DataVersion.content, DataVersion.changed_at)
         .execution_options(synchronize_session=False)
     ).one_or_none()
     if row is not None:
         return Version(*row)
     # Only a database made by create_all (tests): the migration writes the row.
-    version = Version(secrets.randbits(62), now)
+    version = Version(_first(), now)
     session.add(DataVersion(id=_ROW_ID, content=version.content, changed_at=now))
     session.flush()
     return version
@@ -196,6 +224,8 @@ def _bump_content(session: Session) -> Version:
 
 @event.listens_for(Session, "after_commit")
 def _publish_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released: the change is committed with its transaction, later
     bumped: _Bumped | None = session.info.pop(_BUMPED, None)
     if bumped is not None and has_app_context():
         client = redis_client()
@@ -203,18 +233,19 @@ def _publish_after_commit(session: Session) -> None:
             seconds = current_app.config["CACHE_VERSION_SECONDS"]
             try:
                 listener = _listener(client)
+                pipeline = client.pipeline(transaction=False)
                 if bumped.content is not None:
-                    client.set(_redis_key(), bumped.content.serialize(), ex=seconds)
-                    client.publish(_redis_key(), bumped.content.serialize())
-                    listener.remember(bumped.content)
+                    _store(pipeline, _redis_key(), bumped.content.serialize(), bumped.content.content, seconds)
+                    pipeline.publish(_redis_key(), bumped.content.serialize())
+                for event_id, version in bumped.seats.items():
+                    _store(pipeline, _seats_key(event_id), _serialize_seat(version), version, seconds)
                 if bumped.seats:
-                    pipeline = client.pipeline(transaction=False)
-                    for event_id, version in bumped.seats.items():
-                        pipeline.set(_seats_key(event_id), version, ex=seconds)
                     pipeline.publish(_seats_channel(), _serialize_seats(bumped.seats))
-                    pipeline.execute()
-                    for event_id, version in bumped.seats.items():
-                        listener.remember_seats(event_id, version)
+                pipeline.execute()
+                if bumped.content is not None:
+                    listener.remember(bumped.content)
+                for event_id, version in bumped.seats.items():
+                    listener.remember_seats(event_id, version)
             except RedisError:
                 # The change is committed: the caller must not see an error. Redis's copy of the
                 # version is read again from the database within CACHE_VERSION_SECONDS.
@@ -256,6 +287,34 @@ def _seats_key(event_id: int) -> str:
     return f"{_seats_channel()}:{event_id}"
 
 
+#: SET only over nothing or an older version: KEYS[1]; ARGV: the value, its sequence, seconds.
+#: Values start with their sequence and "|" (Version.serialize, _serialize_seat); sequences
+#: stay far below 2^53, so Lua's numbers compare them exactly.
+_SET_IF_NEWER = """
+local held = redis.call('GET', KEYS[1])
+if held then
+  local sequence = tonumber(string.match(held, '^(%d+)|'))
+  if sequence and sequence >= tonumber(ARGV[2]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
+return 1
+"""
+
+
+def _store(client, key: str, value: str, version: int, seconds: int) -> None:
+    """Store a version in Redis unless a later one is there (client: a connection or a pipeline)."""
+    client.eval(_SET_IF_NEWER, 1, key, value, sequence(version), seconds)
+
+
+def _serialize_seat(version: int) -> str:
+    return f"{sequence(version)}|{version}"
+
+
+def _parse_seat(raw: bytes | str) -> int:
+    text = raw.decode() if isinstance(raw, bytes) else raw
+    return int(text.split("|")[1])
+
+
 def _serialize_seats(seats: dict[int, int]) -> str:
     return ",".join(f"{event_id}={version}" for event_id, version in seats.items())
 
@@ -275,34 +334,38 @@ class Listener:
         self.until = 0.0
         #: Event id → (seat version, trusted until).
         self.seats: dict[int, tuple[int, float]] = {}
-        #: Messages heard so far: a version read meanwhile may be older than the one heard.
-        self.heard = 0
         self.pubsub = client.pubsub(ignore_subscribe_messages=True)
         self.pubsub.subscribe(**{channel: self._hear, seats_channel: self._hear_seats})
         self.thread = self.pubsub.run_in_thread(sleep_time=1.0, daemon=True, exception_handler=self._lost)
 
     def _hear(self, message) -> None:
-        self.heard += 1
         self.remember(Version.parse(message["data"]))
 
     def _hear_seats(self, message) -> None:
-        self.heard += 1
         for event_id, version in _parse_seats(message["data"]).items():
             self.remember_seats(event_id, version)
 
     def _lost(self, _error, _pubsub, _thread) -> None:
-        """Redis went away: trust nothing heard until it is read again (the thread reconnects)."""
+        """The listening connection failed for good: trust nothing heard until it is read again
+        (the thread connects again). A short drop is mended by redis-py itself, without this;
+        what was announced meanwhile is lost, and the trust's limit then bounds the staleness."""
         self.until = 0.0
         self.seats = {}
         time.sleep(0.5)
 
-    def remember(self, version: Version, heard_before: int | None = None) -> None:
-        if heard_before is None or heard_before == self.heard:
-            self.version, self.until = version, time.monotonic() + self.seconds
+    def remember(self, version: Version) -> None:
+        """Kept unless a later version is held and still trusted: announcements and reads may
+        arrive in any order."""
+        now = time.monotonic()
+        held = self.version
+        if held is None or now >= self.until or sequence(version.content) >= sequence(held.content):
+            self.version, self.until = version, now + self.seconds
 
-    def remember_seats(self, event_id: int, version: int, heard_before: int | None = None) -> None:
-        if heard_before is None or heard_before == self.heard:
-            self.seats[event_id] = (version, time.monotonic() + self.seconds)
+    def remember_seats(self, event_id: int, version: int) -> None:
+        now = time.monotonic()
+        held = self.seats.get(event_id)
+        if held is None or now >= held[1] or sequence(version) >= sequence(held[0]):
+            self.seats[event_id] = (version, now + self.seconds)
 
     def _alive(self, until: float) -> bool:
         return time.monotonic() < until and self.thread.is_alive()
@@ -368,17 +431,17 @@ def _from_redis(client) -> Version:
     if raw is not None:
         return Version.parse(raw)
     version = _from_database()
-    # nx: a process that has just committed a newer version may have written it already.
-    client.set(_redis_key(), version.serialize(), ex=current_app.config["CACHE_VERSION_SECONDS"], nx=True)
+    # Only over an older one: a process that has just committed may have written a later one.
+    _store(client, _redis_key(), version.serialize(), version.content, current_app.config["CACHE_VERSION_SECONDS"])
     return version
 
 
 def _seats_from_redis(client, event_id: int) -> int:
     raw = client.get(_seats_key(event_id))
     if raw is not None:
-        return int(raw)
+        return _parse_seat(raw)
     version = _seats_from_database(event_id)
-    client.set(_seats_key(event_id), version, ex=current_app.config["CACHE_VERSION_SECONDS"], nx=True)
+    _store(client, _seats_key(event_id), _serialize_seat(version), version, current_app.config["CACHE_VERSION_SECONDS"])
     return version
 
 
@@ -395,9 +458,8 @@ def seats(event_id: int) -> int:
             listener = _listener(client)
             version = listener.fresh_seats(event_id)
             if version is None:
-                heard = listener.heard
                 version = _seats_from_redis(client, event_id)
-                listener.remember_seats(event_id, version, heard)
+                listener.remember_seats(event_id, version)
         except RedisError:
             logger.warning("seat version read from the database: Redis does not answer", exc_info=True)
             version = _seats_from_database(event_id)
@@ -418,9 +480,8 @@ def current() -> Version:
             listener = _listener(client)
             version = listener.fresh()
             if version is None:
-                heard = listener.heard
                 version = _from_redis(client)
-                listener.remember(version, heard)
+                listener.remember(version)
         except RedisError:
             logger.warning("data version read from the database: Redis does not answer", exc_info=True)
             version = _from_database()

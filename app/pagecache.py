@@ -151,19 +151,24 @@ def _cacheable(cookieless: bool) -> Policy | None:
     return policy
 
 
-def _key(policy: Policy, cookieless: bool = False) -> str:
+def _key(policy: Policy, cookieless: bool = False) -> str | None:
+    """None for a page of seats whose event this process does not know (yet): rendered, not kept."""
     version = dataversion.current()
     seats = _seats() if policy.seats else "-"
+    if seats is None:
+        return None
     moment = today_rome().isoformat() if policy.daily else int(time.time() // current_app.config["CACHE_PAGE_SECONDS"])
     # The path, not the host: absolute links come from BASE_URL, so every server behind the
     # same name renders the same bytes and shares the entry.
     return f"page:{version.content}:{seats}:{_language(cookieless)}:{moment}:{request.full_path}"
 
 
-def _seats() -> str:
-    """The seat version of the event the address names; "-" for none (a 404, never stored)."""
+def _seats() -> str | None:
+    """The seat version of the event the address names; None for an address no public event
+    has in the map of the content version this process holds (a 404, or an event published
+    a moment ago by another server, before this one heard of it)."""
     event_id = events.public_event_id((request.view_args or {}).get("slug", ""))
-    return "-" if event_id is None else str(dataversion.seats(event_id))
+    return None if event_id is None else str(dataversion.seats(event_id))
 
 
 def _language(cookieless: bool = False) -> str:
@@ -194,6 +199,8 @@ def answer_from_cache(cookieless: bool = False):
     if policy is None:
         return None
     key = _key(policy, cookieless)
+    if key is None:
+        return None
     etag = _etag(key)
     if etag in request.if_none_match:
         if cookieless:

@@ -15,7 +15,8 @@ def registration_change(registration: Registration, state: str) -> dataversion.S
         return None  # a corrected name or phone number is nobody else's business
     if not event_is_public(registration, registration.event_id):
         return None
-    event_id = registration.event_id if registration.event_id is not None else registration.event.id
+    event = registration.event if registration.event_id is None else None
+    event_id = registration.event_id if event is None else event.id
     # An event that has no id yet is new: its page is new content in any case.
     return dataversion.Seats(event_id) if event_id is not None else dataversion.CONTENT
 

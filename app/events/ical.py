@@ -267,7 +267,10 @@ def _content_lines(calendar: Calendar) -> list[str]:
                 text = to_unicode(value.to_ical() if hasattr(value, "to_ical") else vText(value).to_ical())
                 params = getattr(value, "params", None)
                 params = to_unicode(params.to_ical(sorted=True)) if params else ""
-                lines.append(f"{name};{params}:{text}" if params else f"{name}:{text}")
+                line = f"{name};{params}:{text}" if params else f"{name}:{text}"
+                if "\n" in line:  # as Contentline refuses it: a value whose type does not escape
+                    raise ValueError(f"an unescaped line break in {name}")
+                lines.append(line)
         stack.append((component, True))
         stack.extend((sub, False) for sub in reversed(component.subcomponents))
     return lines

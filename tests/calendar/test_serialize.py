@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar, vCalAddress, vText
@@ -146,3 +147,16 @@ def test_put_writes_what_component_add_writes(data, name):
     _put(ours, name, value)
     theirs.add(name, value)
     assert ours.to_ical() == theirs.to_ical()
+
+
+def test_a_value_with_a_raw_line_break_is_refused_as_icalendar_refuses_it():
+    from icalendar.prop.unknown import vUnknown
+
+    calendar = Calendar()
+    entry = VEvent()
+    entry.add("color", vUnknown("saddle\nbrown"))  # COLOR's type escapes nothing
+    calendar.add_component(entry)
+    with pytest.raises(AssertionError):
+        calendar.to_ical()
+    with pytest.raises(ValueError):
+        serialize(calendar)

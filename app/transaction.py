@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import time
 from collections.abc import Iterator
@@ -89,8 +90,14 @@ def _end_reading() -> None:
     transaction = session.get_transaction()
     if transaction is None or not transaction.is_active or session.new or session.dirty or session.deleted:
         return
-    if not session.connection().info.get(_WROTE, True):
-        session.commit()
+    connection = session.connection()
+    if not connection.info.get(_WROTE, True):
+        # The driver's own COMMIT: nothing was changed, so none of the session's work at a
+        # commit applies (flushing, events, expiring every loaded object); the session, closed
+        # next, then ends a transaction that is already over, which sends nothing.
+        # A connection already gone (a restart) is left to the closing below.
+        with contextlib.suppress(connection.dialect.loaded_dbapi.Error):
+            connection.connection.dbapi_connection.commit()
 
 
 def release_session(error=None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,10 +73,16 @@ def _transaction_begins(connection) -> None:
     connection.info[_WROTE] = False
 
 
+#: A statement that may change data: anything but a SELECT, or a WITH whose parts do.
+_WRITES_IN_WITH = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+
+
 @event.listens_for(Engine, "before_cursor_execute")
 def _note_statement(connection, _cursor, statement: str, _parameters, _context, _executemany) -> None:
-    if statement.lstrip()[:6].upper() != "SELECT":
-        connection.info[_WROTE] = True
+    start = statement.lstrip()[:6].upper()
+    if start == "SELECT" or (start.startswith("WITH") and not _WRITES_IN_WITH.search(statement)):
+        return
+    connection.info[_WROTE] = True
 
 
 def _end_reading() -> None:

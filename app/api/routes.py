@@ -161,7 +161,8 @@ def list_events():
     if when not in ("upcoming", "past", "all"):
         return jsonify({"error": {"status": 400, "message": "when must be upcoming, past or all"}}), 400
     pagination = services.paginate_events(
-        services.public_events_query(filters, when=when),
+        filters,
+        when=when,
         page=page or 1,
         per_page=current_app.config["EVENTS_PER_PAGE"],
     )

@@ -51,9 +51,7 @@ def home():
 @bp.get("/eventi")
 def event_list():
     filters = filters_from_request()
-    pagination = services.paginate_events(
-        services.public_events_query(filters), page=page_arg(), per_page=current_app.config["EVENTS_PER_PAGE"]
-    )
+    pagination = services.paginate_events(filters, page=page_arg(), per_page=current_app.config["EVENTS_PER_PAGE"])
     numbers = services.series_numbers(pagination.items)
     return render_template(
         "events/list.html",
@@ -81,7 +79,8 @@ def event_detail(slug: str):
 def archive():
     filters = filters_from_request()
     pagination = services.paginate_events(
-        services.public_events_query(filters, when="past"),
+        filters,
+        when="past",
         page=page_arg(),
         per_page=current_app.config["EVENTS_PER_PAGE"],
     )

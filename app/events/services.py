@@ -82,8 +82,24 @@ class EventFilters:
 
 
 def public_events_query(filters: EventFilters | None = None, *, when: str = "upcoming") -> Select:
-    """Public events matching filters. when: 'upcoming' (not ended), 'past', or 'all'."""
-    filters = filters or EventFilters()
+    """Public events matching filters, in the lists' order. when: 'upcoming' (not ended),
+    'past', or 'all'."""
+    query = _matching_events(filters or EventFilters(), when)
+    # Lists show series labels (joined: one row each, and no second query whether or not a
+    # series is there), and the archive shows materials: loaded in bulk, never per row.
+    query = query.order_by(*_list_order(when, Event.starts_at, Event.id)).options(joinedload(Event.series))
+    if when == "past":
+        query = query.options(selectinload(Event.materials))
+    return query
+
+
+def _list_order(when: str, starts_at, event_id) -> tuple:
+    """Past events latest first, the others soonest first; by id among events at one time."""
+    return (starts_at.desc() if when == "past" else starts_at.asc(), event_id)
+
+
+def _matching_events(filters: EventFilters, when: str) -> Select:
+    """select(Event) with the filters' conditions, unordered."""
     now = utcnow()
     query = select(Event).where(Event.status.in_(PUBLIC_STATUSES))
     month = filters.month_range()
@@ -125,12 +141,6 @@ def public_events_query(filters: EventFilters | None = None, *, when: str = "upc
                 org_match,
             )
         )
-    order = Event.starts_at.desc() if when == "past" else Event.starts_at.asc()
-    # Lists show series labels (joined: one row each, and no second query whether or not a
-    # series is there), and the archive shows materials: loaded in bulk, never per row.
-    query = query.order_by(order, Event.id).options(joinedload(Event.series))
-    if when == "past":
-        query = query.options(selectinload(Event.materials))
     return query
 
 
@@ -293,22 +303,32 @@ def filter_choices() -> FilterChoices:
 class _CountedPagination(SelectPagination):
     """A page of events and their total in one statement, where Flask-SQLAlchemy asks the
     count with a second one; a page past the last, which has no row to carry the total, still
-    counts apart. The page's ids and the total (count(*) over the whole result, before LIMIT)
-    come from the events' own columns; only those ids are then read in full and joined to
-    their type, series and place, where a window over the full query carried every matching
-    event's text through the joins."""
+    counts apart.
+
+    The matching events' ids and start times are gathered first, as a materialised CTE: the
+    planner, seeing a LIMIT, would otherwise walk the index of start times from the oldest
+    event to find the upcoming ones, a walk that grows with the archive. The page and the
+    total (count(*) over all of them, before LIMIT) are taken from those narrow rows, and
+    only the page's events are then read in full with their type, series and place."""
 
     _total: int | None = None
 
     def _query_items(self) -> list:
-        query: Select = self._query_args["select"]
+        when = self._query_args["when"]
+        matching = (
+            _matching_events(self._query_args["filters"], when)
+            .with_only_columns(Event.id, Event.starts_at)
+            .cte("matching")
+            .prefix_with("MATERIALIZED")
+        )
         page = (
-            query.with_only_columns(Event.id, func.count().over().label("total"))
+            select(matching.c.id, func.count().over().label("total"))
+            .order_by(*_list_order(when, matching.c.starts_at, matching.c.id))
             .limit(self.per_page)
             .offset(self._query_offset)
             .subquery()
         )
-        query = query.join(page, Event.id == page.c.id).add_columns(page.c.total)
+        query = self._query_args["select"].join(page, Event.id == page.c.id).add_columns(page.c.total)
         rows = self._query_args["session"].execute(query).all()
         if rows:
             self._total = rows[0][1]
@@ -318,10 +338,20 @@ class _CountedPagination(SelectPagination):
         return self._total if self._total is not None else super()._query_count()
 
 
-def paginate_events(query: Select, *, page: int, per_page: int) -> SelectPagination:
-    """A page of a public events query (public_events_query), with its total."""
+def paginate_events(
+    filters: EventFilters | None = None, *, when: str = "upcoming", page: int, per_page: int
+) -> SelectPagination:
+    """A page of public events (public_events_query's), with their total."""
+    filters = filters or EventFilters()
     return _CountedPagination(
-        select=query, session=db.session(), page=page, per_page=per_page, error_out=False, count=True
+        select=public_events_query(filters, when=when),
+        filters=filters,
+        when=when,
+        session=db.session(),
+        page=page,
+        per_page=per_page,
+        error_out=False,
+        count=True,
     )
 
 

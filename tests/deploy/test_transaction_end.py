@@ -38,17 +38,29 @@ def one_connection_app(app):
         db.session.execute(text("UPDATE venues SET name = 'Nome mai salvato'"))
         return "ok"
 
+    @other.get("/prova/aggiorna-in-un-with")
+    def updates_inside_a_with_and_forgets_to_commit():
+        db.session.execute(
+            text("WITH changed AS (UPDATE venues SET name = 'Nome mai salvato' RETURNING id) SELECT * FROM changed")
+        )
+        return "ok"
+
     yield other
     with other.app_context():
         db.engine.dispose()
 
 
-@pytest.mark.parametrize("path", ["/prova/aggiunge-un-luogo", "/prova/aggiorna-senza-salvare"])
+@pytest.mark.parametrize(
+    "path", ["/prova/aggiunge-un-luogo", "/prova/aggiorna-senza-salvare", "/prova/aggiorna-in-un-with"]
+)
 def test_what_a_request_changed_without_committing_is_rolled_back(one_connection_app, venue, path):
+    if "with" in path and db.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite's WITH holds no UPDATE")
+    name = venue.name  # read now: the object would read the table again afterwards
     assert one_connection_app.test_client().get(path).status_code == 200
     with one_connection_app.app_context():
         names = set(db.session.scalars(select(Venue.name)))
-    assert names == {venue.name}
+    assert names == {name}
 
 
 def test_a_request_that_only_read_keeps_the_plans_of_its_queries_on_postgresql(one_connection_app, venue):
@@ -61,6 +73,8 @@ def test_a_request_that_only_read_keeps_the_plans_of_its_queries_on_postgresql(o
         assert client.get(f"/eventi?q={word}").status_code == 200
     with one_connection_app.app_context():
         prepared = db.session.scalar(
-            select(func.count()).select_from(text("pg_prepared_statements")).where(text("statement LIKE '%FROM events%'"))
+            select(func.count())
+            .select_from(text("pg_prepared_statements"))
+            .where(text("statement LIKE '%FROM events%'"))
         )
     assert prepared >= 1

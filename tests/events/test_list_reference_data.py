@@ -88,11 +88,10 @@ def test_series_numbers_follow_a_meeting_added_before_the_others(client, make_ev
 def test_a_page_and_its_total_agree_with_the_query(app, make_event, statements, page, on_page):
     for day in range(30):
         make_event(title=f"Incontro {day}", day=today_rome() + timedelta(days=day + 1))
-    query = events.public_events_query()
     statements.clear()
 
     with app.test_request_context():
-        pagination = events.paginate_events(query, page=page, per_page=12)
+        pagination = events.paginate_events(page=page, per_page=12)
 
     assert pagination.total == 30
     assert pagination.pages == 3

@@ -240,7 +240,10 @@ def test_public_query_filters(make_event, venue):
 
     def titles(when="upcoming", **filters):
         query = services.public_events_query(services.EventFilters(**filters), when=when)
-        return {e.title for e in db.session.scalars(query)}
+        found = {e.title for e in db.session.scalars(query)}
+        page = services.paginate_events(services.EventFilters(**filters), when=when, page=1, per_page=50)
+        assert {e.title for e in page.items} == found and page.total == len(found)  # the lists' way
+        return found
 
     assert titles() == {course.title, meeting.title}
     assert titles(type="corso") == {course.title}

@@ -12,12 +12,14 @@ from sqlalchemy import select
 
 from app.calendar import services
 from app.events.ical import build_calendar, event_components, organizer_identity, serialize
-from app.events.models import EventType, Series
-from app.events.services import get_public_event
+from app.events.models import EventStatus, EventType, Series
+from app.events.services import get_public_event, load_programme
 from app.extensions import db
 from app.i18n import gettext as _
 from app.i18n import language_arg, localized
 from app.registrations.feeds import get_personal_feed
+from app.registrations.models import RegistrationStatus
+from app.registrations.services import get_by_token
 from app.urls import absolute_url, host_of
 
 bp = Blueprint("calendar", __name__)
@@ -164,6 +166,36 @@ def personal_feed(token: str):
             language=language,
         )
     response = serve_feed(feed, "i-miei-eventi.ics", PRIVATE_CACHE)
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.get("/iscrizioni/<token>/evento.ics")
+def registration_ics(token: str):
+    """The event as a confirmed participant's invitation has it, online link included, to add
+    from the registration's own page; the public download has the link only when it is public."""
+    registration = get_by_token(token)
+    if registration is None or registration.status != RegistrationStatus.CONFIRMED:
+        abort(404)
+    event = load_programme(registration.event)
+    if event.status != EventStatus.PUBLISHED:
+        abort(404)
+    language = feed_language()
+    with force_locale(language):
+        calendar = build_calendar(
+            event_components(
+                event,
+                absolute_url("events.event_detail", slug=event.slug),
+                host_of(current_app.config["BASE_URL"]),
+                organizer_identity(),
+                with_link=True,
+            ),
+            name=localized(event, "title"),
+        )
+    body = serialize(calendar)
+    last_modified = max([event.updated_at] + [s.updated_at for s in event.sessions])
+    response = ics_response(Rendered(body, _etag(body, language), last_modified), f"{event.slug}.ics", PRIVATE_CACHE)
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

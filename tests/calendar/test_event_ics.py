@@ -89,3 +89,54 @@ def test_drafts_have_no_ics(client, make_event):
     draft = make_event(status="draft")
     assert client.get(f"/eventi/{draft.slug}.ics").status_code == 404
     assert client.get("/eventi/non-esiste.ics").status_code == 404
+
+
+def test_a_confirmed_participant_adds_the_event_with_its_online_link(client, make_event):
+    """From the registration's page: the entry of the invitation, link included; the public
+    download leaves a link the organizer did not make public out."""
+    from app.events.models import AttendanceMode
+    from tests import factories
+    from tests.support.calendar_readers import parse_everywhere
+
+    event = make_event(
+        title="Presentazione del progetto PROFILE con ACAL (Benin)",
+        attendance_mode=AttendanceMode.ONLINE,
+        venue_id=None,
+        online_url="https://meet.example.org/profile-acal",
+        capacity=1,
+    )
+    registration = factories.register(event, "sindaca@comune.bra.cn.it").registration
+    page = client.get(f"/iscrizioni/{registration.token}").get_data(as_text=True)
+    url = f"/iscrizioni/{registration.token}/evento.ics"
+    assert url in page
+
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"].startswith("private")
+    assert response.headers["X-Robots-Tag"] == "noindex"
+    parsed = parse_everywhere(response.get_data())
+    [entry] = parsed.icalendar.walk("VEVENT")
+    assert "https://meet.example.org/profile-acal" in str(entry["DESCRIPTION"])
+    assert [e.uid for e in parsed.icaljs.entries] == [f"evento-{event.id}@incontri.test"]
+    assert "https://meet.example.org/profile-acal" not in client.get(f"/eventi/{event.slug}.ics").get_data(as_text=True)
+
+
+def test_only_a_confirmed_registration_gets_the_entry_with_the_link(client, make_event):
+    from app.events.models import AttendanceMode
+    from tests import factories
+
+    event = make_event(
+        title="Incontro online al completo",
+        attendance_mode=AttendanceMode.ONLINE,
+        venue_id=None,
+        online_url="https://meet.example.org/riservato",
+        capacity=1,
+    )
+    factories.register(event, "primo@comune.alba.cn.it")
+    waiting = factories.register(event, "secondo@comune.alba.cn.it").registration
+    assert waiting.status == "waitlisted"
+    assert client.get(f"/iscrizioni/{waiting.token}/evento.ics").status_code == 404
+    assert f"/iscrizioni/{waiting.token}/evento.ics" not in client.get(f"/iscrizioni/{waiting.token}").get_data(
+        as_text=True
+    )
+    assert client.get("/iscrizioni/non-esiste/evento.ics").status_code == 404

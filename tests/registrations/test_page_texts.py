@@ -51,8 +51,8 @@ def test_the_registration_page_lists_a_courses_lessons_and_offers_the_calendar_o
     waiting = registrations.register(course.id, participant(), CONSENT).registration
     page = client.get(f"/iscrizioni/{confirmed.token}").get_data(as_text=True)
     assert all(lesson.title in page for lesson in lessons)
-    assert f"/eventi/{course.slug}.ics" in page
-    assert f"/eventi/{course.slug}.ics" not in client.get(f"/iscrizioni/{waiting.token}").get_data(as_text=True)
+    assert f"/iscrizioni/{confirmed.token}/evento.ics" in page
+    assert ".ics" not in client.get(f"/iscrizioni/{waiting.token}").get_data(as_text=True).split("<footer")[0]
 
 
 def test_the_privacy_notice_says_the_ente_serves_participation_statistics_and_open_data(client):

@@ -62,13 +62,25 @@ def current_language() -> str:
 def localized(obj, field: str, language: str | None = None):
     """`obj.field` in `language` (default: the one in force), falling back to the Italian column
     field by field: an event translated only in its title still shows its Italian summary."""
-    italian = getattr(obj, field)
-    language = language or current_language()
+    value = _translation(obj, field, language or current_language())
+    return value if value is not None else getattr(obj, field)
+
+
+def fallback_language(obj, field: str) -> str | None:
+    """"it" when the page is in another language and `localized` shows the Italian text, for
+    lang="it" on what holds it (screen readers then read it as Italian); else None."""
+    language = current_language()
+    if language == "it" or not getattr(obj, field) or _translation(obj, field, language) is not None:
+        return None
+    return "it"
+
+
+def _translation(obj, field: str, language: str) -> str | None:
     if language not in CONTENT_LANGUAGES:
-        return italian
+        return None
     translations = getattr(obj, "translations", None) or {}
     value = (translations.get(language) or {}).get(field)
-    return value if isinstance(value, str) and value.strip() else italian
+    return value if isinstance(value, str) and value.strip() else None
 
 
 def _without_language_arg(path: str) -> str:

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, quote_plus, urlencode, urlsplit
 
 from flask import Flask, current_app, g, url_for
 from flask_babel import format_date, get_locale
+from markupsafe import Markup, escape
 
 from app.countries import name as country_name
 from app.events.labels import ATTENDANCE_LABELS, STATUS_LABELS
@@ -23,7 +24,7 @@ from app.formatting import (
     short_date,
     short_datetime,
 )
-from app.i18n import CONTENT_LANGUAGES, current_language, localized
+from app.i18n import CONTENT_LANGUAGES, current_language, fallback_language, localized
 from app.i18n import gettext as _
 from app.registrations.labels import (
     ACTIVITY_LABELS,
@@ -141,6 +142,21 @@ def after_colon(messages) -> str:
     return message
 
 
+def localized_text(obj, field: str) -> Markup:
+    """{{ event|localized_text('title') }} where text is shown in a page: the field in the
+    page's language, or its Italian text in a span marked lang="it"."""
+    text = localized(obj, field)
+    if fallback_language(obj, field):
+        return Markup('<span lang="it">%s</span>') % text
+    return escape(text)
+
+
+def lang_attr(obj, field: str) -> Markup:
+    """' lang="it"' for an element holding a field shown in Italian on another language's page
+    (a description's HTML), else nothing."""
+    return Markup(' lang="it"') if fallback_language(obj, field) else Markup("")
+
+
 #: Bootstrap Italia's icons, one sprite sheet for every page.
 SPRITES = "vendor/bootstrap-italia/svg/sprites.svg"
 
@@ -175,6 +191,7 @@ def init_app(app: Flask) -> None:
         country_name=lambda value: country_name(value, current_language()),
         # {{ event|localized('title') }}: the content in the language in force, else Italian.
         localized=localized,
+        localized_text=localized_text,
     )
     # Globals rather than a context processor, so imported macros see them too.
     app.jinja_env.globals.update(
@@ -196,6 +213,7 @@ def init_app(app: Flask) -> None:
         now=utcnow,
         has_endpoint=has_endpoint,
         sprite=sprite,
+        lang_attr=lang_attr,
         LANGUAGES=app.config["LANGUAGES"],
         ORGANIZATION_NAME=app.config["ORGANIZATION_NAME"],
     )

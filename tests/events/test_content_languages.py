@@ -197,3 +197,22 @@ def test_a_series_and_a_lesson_are_translated_from_their_forms(logged_in, make_e
     assert 'value="Lesson 1"' in logged_in.get(f"/gestione/eventi/{event.id}/programma/{lesson.id}").get_data(
         as_text=True
     )
+
+
+def test_italian_shown_on_a_french_page_is_marked_as_italian(client, make_event):
+    """Screen readers read a fallback in Italian, not with French sounds; what was written in
+    French, and every Italian page, carry no mark."""
+    event = make_event("Incontro con ACAL", summary="Sintesi italiana", translations=FRENCH)
+    untranslated = make_event("Assemblea dei sindaci", summary="Solo in italiano")
+    _other_language_next()
+    page = client.get(f"/eventi/{event.slug}?lang=fr").get_data(as_text=True)
+    assert "<h1>Rencontre avec l&#39;ACAL</h1>" in page
+    assert '<p class="lead" lang="it">Sintesi italiana</p>' in page
+    assert '<div><p>Coopération avec le Bénin.</p></div>' in page
+    listing = client.get("/eventi?lang=fr").get_data(as_text=True)
+    assert '<span lang="it">Assemblea dei sindaci</span>' in listing
+    assert "Rencontre avec l&#39;ACAL</a>" in listing and '<span lang="it">Rencontre' not in listing
+    assert '<p class="card-text" lang="it">Solo in italiano</p>' in listing
+    _other_language_next()
+    italian = client.get(f"/eventi/{untranslated.slug}").get_data(as_text=True)
+    assert 'lang="it">' not in italian.split("<main", 1)[1]

@@ -85,9 +85,11 @@ def test_a_registration_page_offers_no_calendar_file_for_it(client, make_event):
     event = make_event("Rinviato dopo le iscrizioni", day=date(2026, 12, 4), start=time(17), end=time(19))
     registration = register(event).registration
     page = f"/iscrizioni/{registration.token}"
-    assert f"/eventi/{event.slug}.ics" in client.get(page).get_data(as_text=True)
+    calendar_file = f"/iscrizioni/{registration.token}/evento.ics"
+    assert calendar_file in client.get(page).get_data(as_text=True)
     services.postpone_event(event, "")
     db.session.commit()
     html = client.get(page).get_data(as_text=True)
-    assert f"/eventi/{event.slug}.ics" not in html
+    assert calendar_file not in html
+    assert client.get(calendar_file).status_code == 404
     assert POSTPONED_WHEN in html

@@ -47,6 +47,17 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+#: The escape character of every LIKE pattern made by like_pattern().
+LIKE_ESCAPE = "\\"
+
+
+def like_pattern(text: str) -> str:
+    """`%text%` for `column.like(pattern, escape=LIKE_ESCAPE)`: what a person typed is looked
+    for as it is, so "%" or "_" in it match themselves, not any text."""
+    escaped = text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
+    return f"%{escaped}%"
+
+
 def folded(column) -> ColumnElement:
     """A column folded by the database exactly as fold() folds text."""
     return func.translate(column, FOLD_FROM, FOLD_TO)

@@ -120,24 +120,24 @@ def _matching_events(filters: EventFilters, when: str) -> Select:
         query = query.where(Event.venue.has(func.lower(Venue.comune) == filters.comune.lower()))
     if filters.q:
         # "attivita" finds "Attività": both sides folded the same way (app/search.py).
-        needle = f"%{search.fold(filters.q)}%"
+        needle = search.like_pattern(search.fold(filters.q))
         org_match = exists().where(
             EventOrganization.event_id == Event.id,
             EventOrganization.organization_id == Organization.id,
-            or_(search.folded(Organization.name).like(needle), search.folded(Organization.acronym).like(needle)),
+            or_(search.folded(Organization.name).like(needle, escape=search.LIKE_ESCAPE), search.folded(Organization.acronym).like(needle, escape=search.LIKE_ESCAPE)),
         )
         query = query.where(
             or_(
-                search.folded(Event.title).like(needle),
-                search.folded(Event.summary).like(needle),
-                search.folded(Event.description_html).like(needle),
+                search.folded(Event.title).like(needle, escape=search.LIKE_ESCAPE),
+                search.folded(Event.summary).like(needle, escape=search.LIKE_ESCAPE),
+                search.folded(Event.description_html).like(needle, escape=search.LIKE_ESCAPE),
                 # The title and summary written in English or French find the event too.
                 *(
-                    search.folded(Event.translations[(language, field)].as_string()).like(needle)
+                    search.folded(Event.translations[(language, field)].as_string()).like(needle, escape=search.LIKE_ESCAPE)
                     for language in CONTENT_LANGUAGES
                     for field in ("title", "summary")
                 ),
-                Event.venue.has(search.folded(Venue.comune).like(needle)),
+                Event.venue.has(search.folded(Venue.comune).like(needle, escape=search.LIKE_ESCAPE)),
                 org_match,
             )
         )

@@ -23,7 +23,7 @@ from app.registrations.export import write_csv, write_xlsx
 from app.registrations.labels import REGISTRATION_STATUS_LABELS
 from app.registrations.models import Registration
 from app.responses import download, private
-from app.search import fold, folded
+from app.search import LIKE_ESCAPE, fold, folded, like_pattern
 from app.timeutil import ROME
 
 bp = Blueprint("manage_audit", __name__)
@@ -187,20 +187,20 @@ def entries_query(filters: Filters) -> Select:
     if filters.until:
         query = query.where(AuditEntry.created_at < _start_of(filters.until + timedelta(days=1)))
     if filters.q:
-        needle = f"%{fold(filters.q)}%"
+        needle = like_pattern(fold(filters.q))
         # A person is found by the name or address of the registrations the entries are about.
         people = select(Registration.id).where(
             or_(
-                folded(Registration.first_name + " " + Registration.last_name).like(needle),
-                folded(Registration.last_name + " " + Registration.first_name).like(needle),
-                folded(Registration.email).like(needle),
+                folded(Registration.first_name + " " + Registration.last_name).like(needle, escape=LIKE_ESCAPE),
+                folded(Registration.last_name + " " + Registration.first_name).like(needle, escape=LIKE_ESCAPE),
+                folded(Registration.email).like(needle, escape=LIKE_ESCAPE),
             )
         )
         query = query.where(
             or_(
-                folded(AuditEntry.target).like(needle),
-                folded(AuditEntry.detail).like(needle),
-                folded(AuditEntry.actor_label).like(needle),
+                folded(AuditEntry.target).like(needle, escape=LIKE_ESCAPE),
+                folded(AuditEntry.detail).like(needle, escape=LIKE_ESCAPE),
+                folded(AuditEntry.actor_label).like(needle, escape=LIKE_ESCAPE),
                 AuditEntry.registration_id.in_(people),
             )
         )

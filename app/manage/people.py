@@ -22,7 +22,7 @@ from app.inputs import text_arg
 from app.registrations import privacy
 from app.registrations.models import Registration
 from app.responses import download, private
-from app.search import fold, folded
+from app.search import LIKE_ESCAPE, fold, folded, like_pattern
 
 bp = Blueprint("manage_people", __name__)
 
@@ -60,14 +60,14 @@ def _visible_registrations():
 def find_people(query: str) -> list[Person]:
     """Registrations that still hold personal data and match the address (exactly, any case) or
     the name (accents and case ignored), grouped by address."""
-    needle = f"%{fold(query)}%"
+    needle = like_pattern(fold(query))
     registrations = db.session.scalars(
         _visible_registrations()
         .where(
             or_(
                 func.lower(Registration.email) == query.strip().lower(),
-                folded(Registration.first_name + " " + Registration.last_name).like(needle),
-                folded(Registration.last_name + " " + Registration.first_name).like(needle),
+                folded(Registration.first_name + " " + Registration.last_name).like(needle, escape=LIKE_ESCAPE),
+                folded(Registration.last_name + " " + Registration.first_name).like(needle, escape=LIKE_ESCAPE),
             )
         )
         .limit(MAX_RESULTS)

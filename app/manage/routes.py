@@ -12,6 +12,7 @@ from app.events.access import visible_events
 from app.events.models import Event, EventStatus
 from app.extensions import db
 from app.registrations.queries import waiting_counts
+from app.search import LIKE_ESCAPE, like_pattern
 
 bp = Blueprint("manage", __name__)
 
@@ -30,7 +31,7 @@ def dashboard():
         query = query.where(Event.status == status)
     q = (request.args.get("q") or "").strip()[:200]
     if q:
-        query = query.where(Event.title.ilike(f"%{q}%"))
+        query = query.where(Event.title.ilike(like_pattern(q), escape=LIKE_ESCAPE))
     pagination = db.paginate(query, per_page=25, error_out=False)
     types = services.event_types()
     return render_template(

@@ -40,6 +40,7 @@ from app.registrations.models import (
 )
 from app.registrations.notifications import queue_address_change, queue_email_change
 from app.registrations.queries import waitlist_position, waitlist_query  # noqa: F401  (part of this service)
+from app.search import LIKE_ESCAPE, like_pattern
 from app.signing import sign, unsign
 from app.text import one_line
 from app.timeutil import ROME, utcnow
@@ -606,14 +607,14 @@ def registrations_query(event_id: int, *, status: str | None = None, q: str | No
     if status in {s.value for s in RegistrationStatus}:
         query = query.where(Registration.status == status)
     if q:
-        needle = f"%{q.lower()}%"
+        needle = like_pattern(q.lower())
         query = query.where(
             or_(
-                func.lower(Registration.first_name).like(needle),
-                func.lower(Registration.last_name).like(needle),
-                func.lower(Registration.first_name + " " + Registration.last_name).like(needle),
-                Registration.email.like(needle),
-                func.lower(Registration.organization).like(needle),
+                func.lower(Registration.first_name).like(needle, escape=LIKE_ESCAPE),
+                func.lower(Registration.last_name).like(needle, escape=LIKE_ESCAPE),
+                func.lower(Registration.first_name + " " + Registration.last_name).like(needle, escape=LIKE_ESCAPE),
+                Registration.email.like(needle, escape=LIKE_ESCAPE),
+                func.lower(Registration.organization).like(needle, escape=LIKE_ESCAPE),
             )
         )
     return query.order_by(*SORTS.get(sort, SORTS["data"])).options(selectinload(Registration.answers))

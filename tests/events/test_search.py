@@ -34,3 +34,23 @@ def test_the_database_folds_text_as_python_does(app):
     samples = ["Attività", "ÀÈÌÒÙ àèìòù", "Perché Öl Łódź Ærø ß", "Città di Cefalù", "ASCII only"]
     for sample in samples:
         assert db.session.scalar(db.select(folded(db.literal(sample)))) == fold(sample), sample
+
+
+@pytest.mark.parametrize("typed", ["%", "_", "50%", "\\", "a_b"])
+def test_what_is_typed_is_looked_for_as_it_is_not_as_a_pattern(client, make_event, logged_in, typed):
+    """LIKE's wildcards (and its escape) in a search match themselves: "%" finds the event that
+    says "50%", not every event; in the public list and in the organizers' lists alike."""
+    make_event(title="Riduzione del 50% delle emissioni")
+    make_event(title="Riunione plenaria")
+    make_event(title="Nota a_b \\ c")
+    expected = {
+        "%": {"Riduzione del 50% delle emissioni"},
+        "_": {"Nota a_b \\ c"},
+        "50%": {"Riduzione del 50% delle emissioni"},
+        "\\": {"Nota a_b \\ c"},
+        "a_b": {"Nota a_b \\ c"},
+    }[typed]
+    found = db.session.scalars(services.public_events_query(services.EventFilters(q=typed))).all()
+    assert {e.title for e in found} == expected
+    organizers = htmllib.unescape(logged_in.get("/gestione/", query_string={"q": typed}).get_data(as_text=True))
+    assert "Riunione plenaria" not in organizers

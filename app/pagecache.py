@@ -26,6 +26,7 @@ from app.calendar.routes import PUBLIC_CACHE
 from app.events import services as events
 from app.extensions import cache, local_cache
 from app.i18n import language_arg, select_locale
+from app.responses import conditional
 from app.timeutil import today_rome
 
 #: Pages say what they are at every request; the 304 makes asking cheap.
@@ -40,11 +41,14 @@ class Policy:
     #: Feeds change by themselves once a day (their window); pages may say "registrations
     #: open" or "upcoming" until a moment passes: they are kept CACHE_PAGE_SECONDS at most.
     daily: bool = False
+    #: A calendar file: its language is its address's alone (calendar.routes.feed_language), so
+    #: every client gets the same bytes and ETag whatever cookie or Accept-Language it sends.
+    feed: bool = False
     cache_control: str = PAGE_CACHE_CONTROL
 
 
 _PAGE = Policy()
-_FEED = Policy(daily=True, cache_control=PUBLIC_CACHE)
+_FEED = Policy(daily=True, feed=True, cache_control=PUBLIC_CACHE)
 
 #: Endpoint → how it is cached. Nothing personal: no form, no token in the URL.
 POLICIES = {
@@ -64,6 +68,8 @@ POLICIES = {
 }
 
 _ENTRY = "incontri.page_cache"
+#: Headers of an answer that belong to that one answer, not to the stored page.
+_NOT_STORED = frozenset({"X-Cache", "Date"})
 
 
 def init_app(app: Flask) -> None:
@@ -158,9 +164,10 @@ def _key(policy: Policy, cookieless: bool = False) -> str | None:
     if seats is None:
         return None
     moment = today_rome().isoformat() if policy.daily else int(time.time() // current_app.config["CACHE_PAGE_SECONDS"])
+    language = "feed" if policy.feed else _language(cookieless)
     # The path, not the host: absolute links come from BASE_URL, so every server behind the
     # same name renders the same bytes and shares the entry.
-    return f"page:{version.content}:{seats}:{_language(cookieless)}:{moment}:{request.full_path}"
+    return f"page:{version.content}:{seats}:{language}:{moment}:{request.full_path}"
 
 
 def _seats() -> str | None:
@@ -222,7 +229,7 @@ def answer_from_cache(cookieless: bool = False):
         status, headers, body = stored
         response = current_app.response_class(body, status=status, headers=headers)
         response.headers["X-Cache"] = "hit"
-        return response.make_conditional(request)
+        return conditional(response)
     request.environ[_ENTRY] = (key, etag, policy, _csrf_field() in g)
     return None
 
@@ -247,7 +254,8 @@ def store_in_cache(response):
     if not policy.daily:
         response.vary.add("Cookie")  # the language and the signed-in state come from cookies
     response.headers["X-Cache"] = "miss"
-    headers = [(name, value) for name, value in response.headers.items() if name != "X-Cache"]
+    # Not the moment it was made: each answer gets its own Date, from the server.
+    headers = [(name, value) for name, value in response.headers.items() if name not in _NOT_STORED]
     stored = (response.status_code, headers, response.get_data())
     local_cache.set(key, stored)
     try:

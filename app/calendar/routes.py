@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -20,6 +20,7 @@ from app.i18n import language_arg, localized
 from app.registrations.feeds import get_personal_feed
 from app.registrations.models import RegistrationStatus
 from app.registrations.services import get_by_token
+from app.responses import conditional
 from app.urls import absolute_url, host_of
 
 bp = Blueprint("calendar", __name__)
@@ -49,7 +50,7 @@ def ics_response(entry: Rendered, filename: str, cache_control: str = PUBLIC_CAC
     response.headers["Cache-Control"] = cache_control
     response.set_etag(entry.etag)
     response.last_modified = entry.last_modified
-    return response.make_conditional(request)
+    return conditional(response)
 
 
 def feed_language() -> str:

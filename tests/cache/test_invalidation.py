@@ -313,3 +313,24 @@ def test_a_cookieless_304_says_what_the_answer_said(client, world, method):
         assert again.get_data() == b"", url
     italian = client.get("/calendario.ics").headers["ETag"]
     assert client.get("/calendario.ics?lang=fr", headers={"If-None-Match": italian}).status_code == 200
+
+
+def test_a_feed_has_one_etag_whatever_cookie_or_language_header_the_client_sends(client, world):
+    plain = client.get("/calendario.ics")
+    asked = client.get("/calendario.ics", headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    client.set_cookie("lang", "en")
+    with_cookie = client.get("/calendario.ics")
+    assert plain.get_data() == asked.get_data() == with_cookie.get_data()
+    assert plain.headers["ETag"] == asked.headers["ETag"] == with_cookie.headers["ETag"]
+    assert client.get("/calendario.ics", headers={"If-None-Match": plain.headers["ETag"]}).status_code == 304
+    assert client.get("/calendario.ics?lang=fr").headers["ETag"] != plain.headers["ETag"]
+
+
+def test_the_server_alone_dates_an_answer_stored_or_not(client, world):
+    """gunicorn writes a Date on every answer: one from the app too, or one kept with a stored
+    page, would make two that disagree."""
+    for url in ("/calendario.ics", "/eventi"):
+        first = client.get(url)
+        again = client.get(url)
+        assert (first.headers["X-Cache"], again.headers["X-Cache"]) == ("miss", "hit"), url
+        assert "Date" not in first.headers and "Date" not in again.headers, url

@@ -47,6 +47,23 @@ def test_postponed_event_is_marked_with_its_note(page, live_server, demo):
     expect(page.get_by_role("alert")).to_contain_text("Consiglio regionale")
 
 
+def _luminance(css_color: str) -> float:
+    red, green, blue = (int(part) / 255 for part in re.findall(r"\d+", css_color)[:3])
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (red, green, blue)]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+@pytest.mark.parametrize("path", ["/", "/eventi"])
+def test_the_status_badges_on_cards_are_readable(page, live_server, demo, path):
+    """WCAG AA for small text (4.5:1), measured on the colours the browser draws."""
+    page.goto(live_server.url + path)
+    badge = page.locator(".event-card .badge", has_text="Rinviato").first
+    expect(badge).to_be_visible()
+    text, background = badge.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]")
+    lighter, darker = sorted((_luminance(text), _luminance(background)), reverse=True)
+    assert (lighter + 0.05) / (darker + 0.05) >= 4.5, (text, background)
+
+
 def test_organizer_creates_and_publishes_an_event_the_public_then_sees(page, live_server, demo):
     page.goto(live_server.url + "/gestione/")
     expect(page).to_have_url(re.compile(r"/accedi"))

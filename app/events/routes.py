@@ -27,6 +27,11 @@ def _filter_choices() -> dict:
     return {"types": choices.types, "series_list": choices.series, "themes": choices.themes, "comuni": choices.comuni}
 
 
+def _status_of(pagination) -> int:
+    """404 for a page past the last (an old link: the page says so and links the first)."""
+    return 404 if pagination.page > 1 and not pagination.items else 200
+
+
 def filters_from_request() -> services.EventFilters:
     """The list filters of the query string (same names for the HTML list and the JSON API)."""
     return services.EventFilters(
@@ -59,7 +64,7 @@ def event_list():
         numbers=numbers,
         filters=filters,
         **_filter_choices(),
-    )
+    ), _status_of(pagination)
 
 
 @bp.get("/eventi/<slug>")
@@ -90,7 +95,7 @@ def archive():
         numbers=services.series_numbers(pagination.items),
         filters=filters,
         **_filter_choices(),
-    )
+    ), _status_of(pagination)
 
 
 @bp.get("/calendario")

@@ -111,10 +111,10 @@ def test_malformed_query_arguments_never_fail(client, make_event):
         "/eventi?q=" + "x" * 5000,
         "/calendario?anno=x&mese=13",
         "/calendario?anno=99999&mese=1",
-        "/archivio?page=999",
         "/eventi?type=%3Cscript%3E",
     ):
         assert client.get(url).status_code == 200, url
+    assert client.get("/archivio?page=999").status_code == 404  # past the last page: see below
     # No link holds a control character: the request is refused (tests/test_bad_input.py).
     assert client.get("/eventi?month=%00").status_code == 400
 
@@ -179,3 +179,18 @@ def test_a_cancelled_meeting_does_not_push_an_open_one_off_the_home_page(client,
     make_event(title="Presentazione del progetto PROFILE", day=today_rome() + timedelta(days=20))
     page = client.get("/").get_data(as_text=True)
     assert "Presentazione del progetto PROFILE" in page and "Annullato 0" not in page
+
+
+def test_a_page_past_the_last_says_so_and_links_the_first(client, make_event):
+    """An old link to page 3 of a list that now has one page: not "3 eventi trovati" above an
+    empty list, but a 404 that says why and leads back, with the filters kept."""
+    for day in range(3):
+        make_event(title=f"Incontro {day}", day=today_rome() + timedelta(days=day + 1))
+    response = client.get("/eventi?page=3&type=incontro")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "Questa pagina va oltre l'ultima dei risultati." in page
+    assert 'href="/eventi?type=incontro">Tornare alla prima pagina</a>' in page
+    assert "Nessun evento corrisponde" not in page
+    empty = client.get("/eventi?q=nessuno")
+    assert empty.status_code == 200 and "Nessun evento corrisponde ai filtri scelti." in empty.get_data(as_text=True)

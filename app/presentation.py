@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 from app.countries import name as country_name
 from app.events.labels import ATTENDANCE_LABELS, STATUS_LABELS
 from app.events.models import AttendanceMode, Event, EventStatus
+from app.events.services import series_label
 from app.formatting import (
     clock,
     colon,
@@ -213,6 +214,7 @@ def init_app(app: Flask) -> None:
         now=utcnow,
         has_endpoint=has_endpoint,
         sprite=sprite,
+        series_label=series_label,
         lang_attr=lang_attr,
         LANGUAGES=app.config["LANGUAGES"],
         ORGANIZATION_NAME=app.config["ORGANIZATION_NAME"],

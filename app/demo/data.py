@@ -172,10 +172,11 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
         translations={
             "fr": {
                 "title": "Expériences de coordinations territoriales",
+                "item_label": "rencontre",
                 "description": "Un cycle de rencontres où des réseaux et des coordinations d'autres territoires "
                 "racontent comment ils relient communes, ONG et société civile dans la coopération internationale.",
             },
-            "en": {"title": "Experiences of territorial networks"},
+            "en": {"title": "Experiences of territorial networks", "item_label": "meeting"},
         },
     )
     for slug, texts in EVENT_TYPE_TRANSLATIONS.items():

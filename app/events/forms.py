@@ -400,7 +400,7 @@ class NoteForm(BaseForm):
 
 
 class SeriesForm(TranslatedForm):
-    TRANSLATED = {"title": "title", "description": "description"}
+    TRANSLATED = {"title": "title", "item_label": "item_label", "description": "description"}
 
     title = StringField(_l("Titolo"), validators=[DataRequired(REQUIRED), Length(max=200)])
     slug = optional_slug_field(_l("Indirizzo (slug)"))
@@ -412,8 +412,10 @@ class SeriesForm(TranslatedForm):
     )
     description = TextAreaField(_l("Descrizione"), validators=[Optional(), Length(max=5000)])
     title_en = in_language(StringField, "Titolo", "en", 200)
+    item_label_en = in_language(StringField, "Nome di ogni appuntamento", "en", 40)
     description_en = in_language(TextAreaField, "Descrizione", "en", 5000)
     title_fr = in_language(StringField, "Titolo", "fr", 200)
+    item_label_fr = in_language(StringField, "Nome di ogni appuntamento", "fr", 40)
     description_fr = in_language(TextAreaField, "Descrizione", "fr", 5000)
 
 

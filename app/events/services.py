@@ -34,7 +34,7 @@ from app.events.models import (
 )
 from app.extensions import db
 from app.formatting import event_when
-from app.i18n import CONTENT_LANGUAGES, gettext, ngettext
+from app.i18n import CONTENT_LANGUAGES, fallback_language, gettext, localized, ngettext
 from app.i18n import lazy_gettext as _l
 from app.inputs import MAX_YEAR, MIN_YEAR
 from app.locks import take_sqlite_write_lock
@@ -205,10 +205,19 @@ def series_numbers(events: list[Event]) -> dict[int, int]:
 
 
 def series_label(event: Event, number: int | None) -> str | None:
-    """'2° incontro' for an event of a series, or None."""
+    """'2° incontro' for an event of a series ('rencontre n° 2', 'meeting no. 2'), or None. The
+    series' word for its appointments in the page's language; where none was written there,
+    the event type's name in that language, else a general word: never the Italian word in a
+    French phrase."""
     if event.series is None or number is None:
         return None
-    return f"{number}° {event.series.item_label}"
+    if not fallback_language(event.series, "item_label"):
+        label = localized(event.series, "item_label")
+    elif not fallback_language(event.type, "label"):
+        label = localized(event.type, "label").lower()
+    else:
+        label = gettext("appuntamento")
+    return gettext("%(number)s° %(label)s", number=number, label=label)
 
 
 def event_types() -> list[EventType]:

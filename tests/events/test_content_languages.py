@@ -86,8 +86,15 @@ def test_type_labels_series_and_materials_read_in_french(client, make_event):
     course_type = db.session.scalar(select(EventType).where(EventType.slug == "corso"))
     course_type.translations = {"fr": {"label": "Formation"}}
     event = make_event("Corso per amministratori", type_slug="corso", translations=FRENCH)
-    db.session.add(Material(event=event, title="Presentazione", url="https://example.org/p.pdf", position=0,
-                            translations={"fr": {"title": "Présentation"}}))
+    db.session.add(
+        Material(
+            event=event,
+            title="Presentazione",
+            url="https://example.org/p.pdf",
+            position=0,
+            translations={"fr": {"title": "Présentation"}},
+        )
+    )
     db.session.commit()
     html = client.get(f"/eventi/{event.slug}?lang=fr").get_data(as_text=True)
     assert ">Formation</span>" in html
@@ -119,11 +126,15 @@ def test_the_organizer_form_saves_translations_sanitised_and_shows_them_again(lo
         "fr": {"title": "Rencontre sur les coordinations", "description_html": "<p>Texte</p>"}
     }
     form = logged_in.get(f"/gestione/eventi/{event.id}/modifica").get_data(as_text=True)
-    assert "<details class=\"other-languages border rounded p-3 mb-4\" open>" in form
+    assert '<details class="other-languages border rounded p-3 mb-4" open>' in form
     assert 'value="Rencontre sur les coordinations"' in form
 
-    data = event_form_data(logged_in, venue, title_fr="", csrf_token=csrf_token_from(logged_in.get(
-        f"/gestione/eventi/{event.id}/modifica")))
+    data = event_form_data(
+        logged_in,
+        venue,
+        title_fr="",
+        csrf_token=csrf_token_from(logged_in.get(f"/gestione/eventi/{event.id}/modifica")),
+    )
     assert logged_in.post(f"/gestione/eventi/{event.id}/modifica", data=data).status_code == 303
     db.session.refresh(event)
     assert event.translations == {}
@@ -135,7 +146,7 @@ def test_a_too_long_french_title_is_refused_on_its_field(logged_in, venue):
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'href="#title_fr">Titolo (Français)</a>' in html
-    assert "<details class=\"other-languages border rounded p-3 mb-4\" open>" in html
+    assert '<details class="other-languages border rounded p-3 mb-4" open>' in html
     assert db.session.scalar(select(Event)) is None
 
 
@@ -164,8 +175,12 @@ def test_type_labels_are_translated_from_the_catalogue_form(logged_in):
 def test_a_material_title_is_saved_in_french(logged_in, make_event):
     event = make_event("Incontro", day=date(2026, 12, 10), start=time(10), end=time(12))
     page = logged_in.get(f"/gestione/eventi/{event.id}")
-    data = {"csrf_token": csrf_token_from(page), "title": "Verbale", "url": "https://example.org/v.pdf",
-            "title_fr": "Procès-verbal"}
+    data = {
+        "csrf_token": csrf_token_from(page),
+        "title": "Verbale",
+        "url": "https://example.org/v.pdf",
+        "title_fr": "Procès-verbal",
+    }
     assert logged_in.post(f"/gestione/eventi/{event.id}/materiali", data=data).status_code == 303
     material = db.session.scalar(select(Material))
     assert material.translations == {"fr": {"title": "Procès-verbal"}}
@@ -181,16 +196,30 @@ def test_the_search_finds_an_event_by_its_french_title_accents_ignored(client, m
 
 def test_a_series_and_a_lesson_are_translated_from_their_forms(logged_in, make_event):
     page = logged_in.get("/gestione/serie/nuovo")
-    data = {"csrf_token": csrf_token_from(page), "title": "Ciclo sul Benin", "item_label": "incontro",
-            "title_fr": "Cycle sur le Bénin", "description_fr": "Rencontres avec l'ACAL."}
+    data = {
+        "csrf_token": csrf_token_from(page),
+        "title": "Ciclo sul Benin",
+        "item_label": "incontro",
+        "title_fr": "Cycle sur le Bénin",
+        "description_fr": "Rencontres avec l'ACAL.",
+        "item_label_fr": "rencontre",
+    }
     assert logged_in.post("/gestione/serie/nuovo", data=data).status_code == 303
     series = db.session.scalar(select(Series))
-    assert series.translations == {"fr": {"title": "Cycle sur le Bénin", "description": "Rencontres avec l'ACAL."}}
+    assert series.translations == {
+        "fr": {"title": "Cycle sur le Bénin", "description": "Rencontres avec l'ACAL.", "item_label": "rencontre"}
+    }
 
     event = make_event("Corso", type_slug="corso", day=date(2026, 12, 10), start=time(9), end=time(18))
     page = logged_in.get(f"/gestione/eventi/{event.id}/programma/nuovo")
-    data = {"csrf_token": csrf_token_from(page), "title": "Lezione 1", "date": "2026-12-10", "start_time": "10:00",
-            "end_time": "12:00", "title_en": "Lesson 1"}
+    data = {
+        "csrf_token": csrf_token_from(page),
+        "title": "Lezione 1",
+        "date": "2026-12-10",
+        "start_time": "10:00",
+        "end_time": "12:00",
+        "title_en": "Lesson 1",
+    }
     assert logged_in.post(f"/gestione/eventi/{event.id}/programma/nuovo", data=data).status_code == 303
     lesson = db.session.scalar(select(EventSession))
     assert lesson.translations == {"en": {"title": "Lesson 1"}}
@@ -208,7 +237,7 @@ def test_italian_shown_on_a_french_page_is_marked_as_italian(client, make_event)
     page = client.get(f"/eventi/{event.slug}?lang=fr").get_data(as_text=True)
     assert "<h1>Rencontre avec l&#39;ACAL</h1>" in page
     assert '<p class="lead" lang="it">Sintesi italiana</p>' in page
-    assert '<div><p>Coopération avec le Bénin.</p></div>' in page
+    assert "<div><p>Coopération avec le Bénin.</p></div>" in page
     listing = client.get("/eventi?lang=fr").get_data(as_text=True)
     assert '<span lang="it">Assemblea dei sindaci</span>' in listing
     assert "Rencontre avec l&#39;ACAL</a>" in listing and '<span lang="it">Rencontre' not in listing
@@ -216,3 +245,28 @@ def test_italian_shown_on_a_french_page_is_marked_as_italian(client, make_event)
     _other_language_next()
     italian = client.get(f"/eventi/{untranslated.slug}").get_data(as_text=True)
     assert 'lang="it">' not in italian.split("<main", 1)[1]
+
+
+def test_a_series_number_is_said_in_the_pages_language(client, make_event):
+    """'2° incontro' in Italian; 'rencontre n° 2' with the series' French word; where the series
+    has none in English, the event type's English name, never the Italian word."""
+    from app.events import services
+
+    series = Series(
+        slug="ciclo", title="Ciclo sul Benin", item_label="incontro", translations={"fr": {"item_label": "rencontre"}}
+    )
+    db.session.add(series)
+    db.session.commit()
+    make_event("Primo", day=date(2026, 12, 10), series_id=series.id)
+    make_event("Secondo", day=date(2026, 12, 17), series_id=series.id)
+    _other_language_next()
+    assert "2° incontro" in client.get("/eventi").get_data(as_text=True)
+    _other_language_next()
+    assert "rencontre n° 2" in client.get("/eventi?lang=fr").get_data(as_text=True)
+    _other_language_next()
+    assert "session no. 2" in client.get("/eventi?lang=en").get_data(as_text=True)  # nothing in English
+    meeting = next(t for t in services.event_types() if t.slug == "incontro")
+    meeting.translations = {"en": {"label": "Meeting"}}
+    db.session.commit()
+    _other_language_next()
+    assert "meeting no. 2" in client.get("/eventi?lang=en").get_data(as_text=True)

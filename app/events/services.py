@@ -137,7 +137,12 @@ def _matching_events(filters: EventFilters, when: str) -> Select:
                     for language in CONTENT_LANGUAGES
                     for field in ("title", "summary")
                 ),
-                Event.venue.has(search.folded(Venue.comune).like(needle, escape=search.LIKE_ESCAPE)),
+                Event.venue.has(
+                    or_(
+                        search.folded(Venue.comune).like(needle, escape=search.LIKE_ESCAPE),
+                        search.folded(Venue.name).like(needle, escape=search.LIKE_ESCAPE),
+                    )
+                ),
                 org_match,
             )
         )

@@ -10,8 +10,9 @@ which only that event's own page and its API answer show), so that a registratio
 makes every calendar feed look changed nor renders every other event's page again.
 
 A version is a sequence number in its high bits, one more at each change (the row's lock
-orders the changes), and random low bits, so that a database emptied and filled again, or
-restored, never gives again a version a cache still holds for other data.
+orders the changes), and 32 random low bits, so that a database emptied and filled again, or
+restored, gives again a version a cache still holds for other data once in four billion
+times at most.
 
 A reader takes the version first and the data after: a cache entry under a version can then
 hold data newer than that version, never older. With `CACHE_REDIS_URL` the version is also
@@ -24,11 +25,13 @@ keep a version only over an older one (by sequence), so the later change always 
 reader that finds nothing reads the row and stores it on the same terms. The Redis copy and
 each process's heard copy are trusted `CACHE_VERSION_SECONDS`, so a process that died between
 its commit and that write, or a message lost while the listener reconnected, leaves a stale
-version for seconds, not for ever.
+version for seconds, not for ever; so does a restore while the site is served, whose lower
+sequence Redis and the processes refuse until their copies expire (twice that at most).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import secrets
@@ -71,11 +74,11 @@ _BUMPED = "data_version_bumped"
 _REQUEST_KEY = "incontri.data_version"
 _REQUEST_SEATS = "incontri.seat_versions"
 #: Also the channels' names. Versions of this layout only: not the "content|seats|…" of old.
-REDIS_KEY = "data-version:2"
-SEATS_KEY = "seat-version:2"
+REDIS_KEY = "data-version:3"
+SEATS_KEY = "seat-version:3"
 _ROW_ID = 1
 #: Low bits of a version that are random; the sequence is above them.
-_RANDOM_BITS = 20
+_RANDOM_BITS = 32
 _RANDOM_MASK = (1 << _RANDOM_BITS) - 1
 
 
@@ -254,6 +257,8 @@ def _publish_after_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _forget_after_rollback(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint rolled back: what was noted before it is still to be committed
     session.info.pop(_PENDING, None)
     session.info.pop(_BUMPED, None)
 
@@ -312,7 +317,8 @@ def _serialize_seat(version: int) -> str:
 
 def _parse_seat(raw: bytes | str) -> int:
     text = raw.decode() if isinstance(raw, bytes) else raw
-    return int(text.split("|")[1])
+    _sequence, version = text.split("|")  # ValueError for any other layout
+    return int(version)
 
 
 def _serialize_seats(seats: dict[int, int]) -> str:
@@ -339,11 +345,13 @@ class Listener:
         self.thread = self.pubsub.run_in_thread(sleep_time=1.0, daemon=True, exception_handler=self._lost)
 
     def _hear(self, message) -> None:
-        self.remember(Version.parse(message["data"]))
+        with contextlib.suppress(ValueError):  # another release's announcement: ignored
+            self.remember(Version.parse(message["data"]))
 
     def _hear_seats(self, message) -> None:
-        for event_id, version in _parse_seats(message["data"]).items():
-            self.remember_seats(event_id, version)
+        with contextlib.suppress(ValueError):
+            for event_id, version in _parse_seats(message["data"]).items():
+                self.remember_seats(event_id, version)
 
     def _lost(self, _error, _pubsub, _thread) -> None:
         """The listening connection failed for good: trust nothing heard until it is read again
@@ -429,7 +437,8 @@ def _read_alone(query):
 def _from_redis(client) -> Version:
     raw = client.get(_redis_key())
     if raw is not None:
-        return Version.parse(raw)
+        with contextlib.suppress(ValueError):  # not this release's layout: read the row
+            return Version.parse(raw)
     version = _from_database()
     # Only over an older one: a process that has just committed may have written a later one.
     _store(client, _redis_key(), version.serialize(), version.content, current_app.config["CACHE_VERSION_SECONDS"])
@@ -439,7 +448,8 @@ def _from_redis(client) -> Version:
 def _seats_from_redis(client, event_id: int) -> int:
     raw = client.get(_seats_key(event_id))
     if raw is not None:
-        return _parse_seat(raw)
+        with contextlib.suppress(ValueError):
+            return _parse_seat(raw)
     version = _seats_from_database(event_id)
     _store(client, _seats_key(event_id), _serialize_seat(version), version, current_app.config["CACHE_VERSION_SECONDS"])
     return version

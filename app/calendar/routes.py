@@ -196,7 +196,8 @@ def registration_ics(token: str):
         )
     body = serialize(calendar)
     last_modified = max([event.updated_at] + [s.updated_at for s in event.sessions])
-    response = ics_response(Rendered(body, _etag(body, language), last_modified), f"{event.slug}.ics", PRIVATE_CACHE)
+    # A file saved once, not polled: nothing keeps it after a cancellation.
+    response = ics_response(Rendered(body, _etag(body, language), last_modified), f"{event.slug}.ics", "no-store")
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

@@ -59,7 +59,7 @@ def redis_app(app):
 
 
 def version(sequence: int) -> int:
-    return (sequence << 20) | 12345
+    return (sequence << dataversion._RANDOM_BITS) | 12345
 
 
 @needs_redis
@@ -104,3 +104,29 @@ def test_a_savepoint_released_inside_a_change_announces_nothing_before_the_commi
     db.session.commit()
     assert dataversion.Version.parse(client.get(key)).content == dataversion._from_database().content
     assert client.get(key) != announced
+
+
+def test_a_savepoint_rolled_back_inside_a_change_keeps_the_change_to_announce(app, make_event):
+    """SQLAlchemy reports a savepoint's rollback as a rollback: what was noted before it must
+    still move the version when the transaction commits."""
+    meeting = make_event(title="Assemblea")
+    before = dataversion.current().content
+    meeting.title = "Assemblea dei sindaci"
+    db.session.flush()
+    with pytest.raises(RuntimeError), db.session.begin_nested():
+        db.session.add(Venue(name="Sala mai aggiunta", comune="Torino"))
+        db.session.flush()
+        raise RuntimeError("refused")
+    db.session.commit()
+    assert dataversion.sequence(dataversion.current().content) == dataversion.sequence(before) + 1
+
+
+@needs_redis
+def test_a_version_stored_by_another_release_is_read_again_from_the_database(redis_app):
+    """Old layouts under the key ("content|changed_at", a bare number) are not an error."""
+    client = dataversion.redis_client()
+    prefix = redis_app.config["CACHE_KEY_PREFIX"]
+    client.set(f"{prefix}{dataversion.REDIS_KEY}", "123|2026-11-25T10:00:00+00:00", ex=60)
+    client.set(f"{prefix}{dataversion.SEATS_KEY}:7", "456", ex=60)
+    assert dataversion._from_redis(client) == dataversion._from_database()
+    assert dataversion._seats_from_redis(client, 7) == dataversion.NO_SEATS

@@ -112,7 +112,7 @@ def test_a_confirmed_participant_adds_the_event_with_its_online_link(client, mak
 
     response = client.get(url)
     assert response.status_code == 200
-    assert response.headers["Cache-Control"].startswith("private")
+    assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["X-Robots-Tag"] == "noindex"
     parsed = parse_everywhere(response.get_data())
     [entry] = parsed.icalendar.walk("VEVENT")

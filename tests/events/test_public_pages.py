@@ -191,6 +191,6 @@ def test_a_page_past_the_last_says_so_and_links_the_first(client, make_event):
     page = response.get_data(as_text=True)
     assert "Questa pagina va oltre l'ultima dei risultati." in page
     assert 'href="/eventi?type=incontro">Tornare alla prima pagina</a>' in page
-    assert "Nessun evento corrisponde" not in page
+    assert "Nessun evento corrisponde" not in page and "eventi trovati" not in page
     empty = client.get("/eventi?q=nessuno")
     assert empty.status_code == 200 and "Nessun evento corrisponde ai filtri scelti." in empty.get_data(as_text=True)

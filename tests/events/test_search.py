@@ -54,3 +54,19 @@ def test_what_is_typed_is_looked_for_as_it_is_not_as_a_pattern(client, make_even
     assert {e.title for e in found} == expected
     organizers = htmllib.unescape(logged_in.get("/gestione/", query_string={"q": typed}).get_data(as_text=True))
     assert "Riunione plenaria" not in organizers
+
+
+def test_the_organizers_search_of_registrations_takes_wildcards_literally(make_event):
+    from app.registrations import services as registrations
+    from tests import factories
+
+    event = make_event(title="Assemblea")
+    factories.register(event, "anna.gallo@comune.bra.cn.it", first_name="Anna", last_name="Gallo")
+    factories.register(event, "ugo_rossi@comune.alba.cn.it", first_name="Ugo", last_name="Rossi")
+
+    def found(typed: str) -> set[str]:
+        return {r.last_name for r in db.session.scalars(registrations.registrations_query(event.id, q=typed))}
+
+    assert found("_") == {"Rossi"}
+    assert found("%") == set()
+    assert found("gallo") == {"Gallo"}

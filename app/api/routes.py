@@ -124,7 +124,7 @@ def event_detail(event: Event, numbers: dict[int, int], waitlist_count: int) -> 
             "cancellation_reason": event.cancellation_reason if event.is_cancelled else None,
             "postponement_note": event.postponement_note if event.is_postponed else None,
             "series_title": localized(event.series, "title") if event.series else None,
-            "themes": [{"slug": t.slug, "name": t.name} for t in event.themes],
+            "themes": [{"slug": t.slug, "name": localized(t, "name")} for t in event.themes],
             "organizers": [_organization(o) for o in event.organizers],
             "partners": [_organization(o) for o in event.partners],
             "registration_required": event.registration_required,

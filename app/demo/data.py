@@ -20,6 +20,7 @@ from app.events.models import (
     Organization,
     Series,
     Speaker,
+    Theme,
     Venue,
 )
 from app.extensions import db
@@ -38,6 +39,20 @@ EVENT_TYPES = [
     ("corso", "Percorso formativo", "#a64b00", True, 25, "1g", True, False),
 ]
 
+
+#: The themes' names in the partners' languages ("PROFILE", a project's name, stays as it is).
+THEME_TRANSLATIONS = {
+    "Cooperazione decentrata": {"en": {"name": "Decentralised cooperation"}, "fr": {"name": "Coopération décentralisée"}},
+    "Politiche europee": {"en": {"name": "European policies"}, "fr": {"name": "Politiques européennes"}},
+    "Reti territoriali": {"en": {"name": "Territorial networks"}, "fr": {"name": "Réseaux territoriaux"}},
+    "Solidarietà internazionale": {
+        "en": {"name": "International solidarity"},
+        "fr": {"name": "Solidarité internationale"},
+    },
+    "Africa subsahariana": {"en": {"name": "Sub-Saharan Africa"}, "fr": {"name": "Afrique subsaharienne"}},
+    "Sensibilizzazione": {"en": {"name": "Awareness raising"}, "fr": {"name": "Sensibilisation"}},
+    "Formazione": {"en": {"name": "Training"}, "fr": {"name": "Formation"}},
+}
 
 #: The types' names in the partners' languages, for the demo; a new installation writes its own.
 EVENT_TYPE_TRANSLATIONS = {
@@ -539,6 +554,8 @@ def load_demo(today: date | None = None) -> dict[str, Event]:
     ]:
         french = {"fr": {"title": french_title}} if french_title else {}
         db.session.add(Material(event=events[event_key], title=title, url=url, translations=french))
+    for theme in db.session.scalars(select(Theme)):
+        theme.translations = THEME_TRANSLATIONS.get(theme.name, {})
     db.session.commit()
     # These people are invented: writing them emails would only fill instance/mail/.
     with outbox.silenced():

@@ -464,6 +464,14 @@ class EventTypeForm(TranslatedForm):
     label_fr = in_language(StringField, "Nome", "fr", 80)
 
 
+class ThemeForm(TranslatedForm):
+    TRANSLATED = {"name": "name"}
+
+    name = StringField(_l("Nome"), validators=[DataRequired(REQUIRED), Length(max=80)])
+    name_en = in_language(StringField, "Nome", "en", 80)
+    name_fr = in_language(StringField, "Nome", "fr", 80)
+
+
 class SpeakerForm(BaseForm):
     name = StringField(_l("Nome e cognome"), validators=[DataRequired(REQUIRED), Length(max=200)])
     role = StringField(_l("Ruolo"), validators=[Optional(), Length(max=200)])

@@ -135,7 +135,7 @@ def _common(
     component: VEvent, event: Event, page_url: str, organizer: tuple[str, str], session: EventSession | None = None
 ) -> None:
     _put(component, "url", page_url)
-    categories = [localized(event.type, "label")] + [t.name for t in event.themes]
+    categories = [localized(event.type, "label")] + [localized(t, "name") for t in event.themes]
     _put(component, "categories", categories)
     name, email = organizer
     address = vCalAddress(f"mailto:{email}")

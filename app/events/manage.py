@@ -22,6 +22,7 @@ from app.events.models import (
     Organization,
     Series,
     Speaker,
+    Theme,
     Venue,
 )
 from app.extensions import db
@@ -374,6 +375,15 @@ CATALOGUES = {
         EventType.position,
         admin_only=True,
     ),
+    "temi": Catalogue(
+        Theme,
+        forms.ThemeForm,
+        _l("Temi"),
+        _l("tema"),
+        (("name", _l("Nome")),),
+        Theme.name,
+        slug_from="name",
+    ),
     "relatori": Catalogue(
         Speaker,
         forms.SpeakerForm,
@@ -416,7 +426,7 @@ def _prepare(form):
     return form
 
 
-@bp.get("/<any(serie, tipi, relatori, organizzazioni, luoghi):kind>/")
+@bp.get("/<any(serie, temi, tipi, relatori, organizzazioni, luoghi):kind>/")
 def catalogue_list(kind: str):
     catalogue = _catalogue(kind)
     rows = db.session.scalars(select(catalogue.model).order_by(catalogue.order)).all()
@@ -437,8 +447,8 @@ def _values(form) -> dict:
     return values
 
 
-@bp.route("/<any(serie, tipi, relatori, organizzazioni, luoghi):kind>/nuovo", methods=["GET", "POST"])
-@bp.route("/<any(serie, tipi, relatori, organizzazioni, luoghi):kind>/<int:row_id>", methods=["GET", "POST"])
+@bp.route("/<any(serie, temi, tipi, relatori, organizzazioni, luoghi):kind>/nuovo", methods=["GET", "POST"])
+@bp.route("/<any(serie, temi, tipi, relatori, organizzazioni, luoghi):kind>/<int:row_id>", methods=["GET", "POST"])
 def catalogue_edit(kind: str, row_id: int | None = None):
     catalogue = _catalogue(kind)
     row = db.get_or_404(catalogue.model, row_id) if row_id is not None else None
@@ -468,7 +478,7 @@ def catalogue_edit(kind: str, row_id: int | None = None):
     ), _form_status()
 
 
-@bp.post("/<any(serie, tipi, relatori, organizzazioni, luoghi):kind>/<int:row_id>/elimina")
+@bp.post("/<any(serie, temi, tipi, relatori, organizzazioni, luoghi):kind>/<int:row_id>/elimina")
 def catalogue_delete(kind: str, row_id: int):
     catalogue = _catalogue(kind)
     row = db.get_or_404(catalogue.model, row_id)

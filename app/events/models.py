@@ -164,6 +164,8 @@ class Theme(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(80))
+    #: {"en": {"name": …}, "fr": {…}}: the name in the partners' languages (app.i18n.localized).
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
 
 
 class Series(db.Model):

@@ -298,11 +298,11 @@ def _filter_choices() -> FilterChoices:
         select(EventType.slug, EventType.label, EventType.translations).order_by(EventType.position, EventType.label)
     )
     series = db.session.execute(select(Series.slug, Series.title, Series.translations).order_by(Series.title))
-    themes = db.session.execute(select(Theme.slug, Theme.name).order_by(Theme.name))
+    themes = db.session.execute(select(Theme.slug, Theme.name, Theme.translations).order_by(Theme.name))
     return FilterChoices(
         types=tuple(Choice(slug, label, _relabelled(translations, "label")) for slug, label, translations in types),
         series=tuple(Choice(slug, title, _relabelled(translations, "title")) for slug, title, translations in series),
-        themes=tuple(Choice(slug, name) for slug, name in themes),
+        themes=tuple(Choice(slug, name, _relabelled(translations, "name")) for slug, name, translations in themes),
         comuni=tuple(comuni_with_events()),
     )
 

@@ -270,3 +270,30 @@ def test_a_series_number_is_said_in_the_pages_language(client, make_event):
     db.session.commit()
     _other_language_next()
     assert "meeting no. 2" in client.get("/eventi?lang=en").get_data(as_text=True)
+
+
+def test_a_theme_is_named_in_the_pages_language_once_translated(client, logged_in, make_event):
+    """Organizers write a theme's English and French names in its catalogue; the event page,
+    the filter, the feed's categories and the API then use them."""
+    from app.events.models import Theme
+
+    event = make_event("Incontro con ACAL", theme_names=["Cooperazione decentrata"])
+    theme = db.session.scalar(select(Theme))
+    page = logged_in.get(f"/gestione/temi/{theme.id}")
+    assert page.status_code == 200
+    data = {"csrf_token": csrf_token_from(page), "name": "Cooperazione decentrata", "name_fr": "Coopération décentralisée"}
+    assert logged_in.post(f"/gestione/temi/{theme.id}", data=data).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Theme, theme.id).translations == {"fr": {"name": "Coopération décentralisée"}}
+
+    _other_language_next()
+    french = client.get(f"/eventi/{event.slug}?lang=fr").get_data(as_text=True)
+    assert '<span class="chip-label">Coopération décentralisée</span>' in french
+    _other_language_next()
+    assert ">Coopération décentralisée</option>" in client.get("/eventi?lang=fr").get_data(as_text=True)
+    assert "Coopération décentralisée" in client.get("/calendario.ics?lang=fr").get_data(as_text=True)
+    api = client.get(f"/api/v1/events/{event.slug}?lang=fr").get_json()
+    assert api["themes"] == [{"slug": theme.slug, "name": "Coopération décentralisée"}]
+    _other_language_next()
+    english = client.get(f"/eventi/{event.slug}?lang=en").get_data(as_text=True)
+    assert '<span class="chip-label"><span lang="it">Cooperazione decentrata</span></span>' in english

@@ -5,29 +5,18 @@ from __future__ import annotations
 
 import pytest
 
-from app import create_app, dataversion
-from app.extensions import db
 from tests import factories
+from tests.support.apps import another_app
 from tests.support.smtp import free_port
 
 
 @pytest.fixture
 def without_redis(app):
     """This app pointed at a port where no Redis listens."""
-    cut_off = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "x",
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "BASE_URL": "http://incontri.test",
-            "CACHE_REDIS_URL": f"redis://127.0.0.1:{free_port()}/0",
-        }
-    )
-    with cut_off.app_context():
+    with another_app(
+        app, BASE_URL="http://incontri.test", CACHE_REDIS_URL=f"redis://127.0.0.1:{free_port()}/0"
+    ) as cut_off:
         yield cut_off
-        db.session.remove()
-        db.engine.dispose()
-    dataversion.stop_listening(cut_off)
 
 
 def test_pages_answer_and_changes_are_saved_while_redis_is_down(without_redis, caplog):

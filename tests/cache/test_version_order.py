@@ -10,11 +10,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app import create_app, dataversion
+from app import dataversion
 from app.events import services as events
 from app.events.models import Venue
 from app.extensions import db
 from tests import factories
+from tests.support.apps import another_app
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
 needs_redis = pytest.mark.skipif(not REDIS_URL, reason="needs Redis (set TEST_REDIS_URL, as .ci/run does)")
@@ -42,20 +43,8 @@ def test_each_seat_taken_moves_its_events_seat_version_one_step_on(app, make_eve
 
 @pytest.fixture
 def redis_app(app):
-    shared = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "x",
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "CACHE_REDIS_URL": REDIS_URL,
-            "CACHE_KEY_PREFIX": f"incontri-test-{uuid.uuid4().hex}:",
-        }
-    )
-    with shared.app_context():
+    with another_app(app, CACHE_REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=f"incontri-test-{uuid.uuid4().hex}:") as shared:
         yield shared
-        db.session.remove()
-        db.engine.dispose()
-    dataversion.stop_listening(shared)
 
 
 def version(sequence: int) -> int:

@@ -91,20 +91,26 @@ def test_drafts_have_no_ics(client, make_event):
     assert client.get("/eventi/non-esiste.ics").status_code == 404
 
 
+def online_event(make_event, title: str, room: str):
+    """An online event of one seat whose link (https://meet.example.org/<room>) is not public."""
+    from app.events.models import AttendanceMode
+
+    return make_event(
+        title=title,
+        attendance_mode=AttendanceMode.ONLINE,
+        venue_id=None,
+        online_url=f"https://meet.example.org/{room}",
+        capacity=1,
+    )
+
+
 def test_a_confirmed_participant_adds_the_event_with_its_online_link(client, make_event):
     """From the registration's page: the entry of the invitation, link included; the public
     download leaves a link the organizer did not make public out."""
-    from app.events.models import AttendanceMode
     from tests import factories
     from tests.support.calendar_readers import parse_everywhere
 
-    event = make_event(
-        title="Presentazione del progetto PROFILE con ACAL (Benin)",
-        attendance_mode=AttendanceMode.ONLINE,
-        venue_id=None,
-        online_url="https://meet.example.org/profile-acal",
-        capacity=1,
-    )
+    event = online_event(make_event, "Presentazione del progetto PROFILE con ACAL (Benin)", "profile-acal")
     registration = factories.register(event, "sindaca@comune.bra.cn.it").registration
     page = client.get(f"/iscrizioni/{registration.token}").get_data(as_text=True)
     url = f"/iscrizioni/{registration.token}/evento.ics"
@@ -122,16 +128,9 @@ def test_a_confirmed_participant_adds_the_event_with_its_online_link(client, mak
 
 
 def test_only_a_confirmed_registration_gets_the_entry_with_the_link(client, make_event):
-    from app.events.models import AttendanceMode
     from tests import factories
 
-    event = make_event(
-        title="Incontro online al completo",
-        attendance_mode=AttendanceMode.ONLINE,
-        venue_id=None,
-        online_url="https://meet.example.org/riservato",
-        capacity=1,
-    )
+    event = online_event(make_event, "Incontro online al completo", "riservato")
     factories.register(event, "primo@comune.alba.cn.it")
     waiting = factories.register(event, "secondo@comune.alba.cn.it").registration
     assert waiting.status == "waitlisted"

@@ -19,6 +19,7 @@ from app import create_app, dataversion
 from app.events import services as events
 from app.extensions import db
 from tests import factories
+from tests.factories import input_of
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
 
@@ -136,3 +137,56 @@ def test_a_change_in_one_process_invalidates_the_other_at_once(this_process, oth
     status, headers, body = eventually(lambda: (lambda r: ("Sala non disponibile" in r[2], r))(get(page)))
     assert headers["X-Cache"] == "miss" and "Sala non disponibile" in body
     assert get(feed, feed_tag)[0] == 200
+
+
+def _publish_a_draft(world):
+    events.publish_event(world["draft"])
+
+
+def _retitle(world):
+    meeting = world["meeting"]
+    events.update_event(meeting, input_of(meeting, title="Assemblea dei sindaci (aggiornata)"))
+
+
+def _rename_the_venue(world):
+    events.save_reference(world["venue"], {"name": "Palazzo Lascaris, Sala Viglione"})
+
+
+def _add_a_lesson(world):
+    course = world["course"]
+    events.add_session(
+        course,
+        events.SessionInput(title="Seconda lezione", starts_at=course.starts_at, ends_at=course.ends_at),
+    )
+
+
+def _add_a_material(world):
+    events.add_material_link(world["meeting"], "Presentazione", "https://example.org/slide.pdf")
+
+
+@pytest.mark.parametrize(
+    "change", [_publish_a_draft, _retitle, _rename_the_venue, _add_a_lesson, _add_a_material], ids=lambda f: f.__name__
+)
+def test_each_kind_of_published_change_reaches_the_other_process(this_process, other_server, change):
+    """Made here, seen there: the other server's list, feed and pages answer 304 to their old
+    ETags no more."""
+    venue = factories.create_venue()
+    world = {
+        "venue": venue,
+        "meeting": factories.make_event(title="Assemblea dei sindaci", venue=venue, capacity=10),
+        "course": factories.make_event(title="Corso di progettazione", type_slug="corso", venue=venue),
+        "draft": factories.make_event(title="Bozza riservata", venue=venue, status="draft"),
+    }
+    urls = [
+        f"{other_server}/eventi",
+        f"{other_server}/calendario.ics",
+        f"{other_server}/eventi/{world['meeting'].slug}",
+        f"{other_server}/eventi/{world['course'].slug}",
+    ]
+    tags = {url: get(url)[1]["ETag"] for url in urls}
+    assert all(get(url, tag)[0] == 304 for url, tag in tags.items())
+    change(world)
+    still = eventually(
+        lambda: (lambda left: (not left, left))([url for url, tag in tags.items() if get(url, tag)[0] == 304])
+    )
+    assert still == []

@@ -336,10 +336,9 @@ class Listener:
     def __init__(self, client, channel: str, seats_channel: str, seconds: int):
         self.pid = os.getpid()
         self.seconds = seconds
-        self.version: Version | None = None
-        self.until = 0.0
-        #: Event id → (seat version, trusted until).
-        self.seats: dict[int, tuple[int, float]] = {}
+        #: CONTENT → (its number, the Version, trusted until); an event id → (seat version,
+        #: the same, trusted until).
+        self.held: dict[str | int, tuple[int, Version | int, float]] = {}
         self.pubsub = client.pubsub(ignore_subscribe_messages=True)
         self.pubsub.subscribe(**{channel: self._hear, seats_channel: self._hear_seats})
         self.thread = self.pubsub.run_in_thread(sleep_time=1.0, daemon=True, exception_handler=self._lost)
@@ -357,33 +356,32 @@ class Listener:
         """The listening connection failed for good: trust nothing heard until it is read again
         (the thread connects again). A short drop is mended by redis-py itself, without this;
         what was announced meanwhile is lost, and the trust's limit then bounds the staleness."""
-        self.until = 0.0
-        self.seats = {}
+        self.held = {}
         time.sleep(0.5)
 
-    def remember(self, version: Version) -> None:
+    def _keep(self, key: str | int, number: int, value: Version | int) -> None:
         """Kept unless a later version is held and still trusted: announcements and reads may
         arrive in any order."""
         now = time.monotonic()
-        held = self.version
-        if held is None or now >= self.until or sequence(version.content) >= sequence(held.content):
-            self.version, self.until = version, now + self.seconds
+        held = self.held.get(key)
+        if held is None or now >= held[2] or sequence(number) >= sequence(held[0]):
+            self.held[key] = (number, value, now + self.seconds)
+
+    def _trusted(self, key: str | int):
+        held = self.held.get(key)
+        return held[1] if held is not None and time.monotonic() < held[2] and self.thread.is_alive() else None
+
+    def remember(self, version: Version) -> None:
+        self._keep(CONTENT, version.content, version)
 
     def remember_seats(self, event_id: int, version: int) -> None:
-        now = time.monotonic()
-        held = self.seats.get(event_id)
-        if held is None or now >= held[1] or sequence(version) >= sequence(held[0]):
-            self.seats[event_id] = (version, now + self.seconds)
-
-    def _alive(self, until: float) -> bool:
-        return time.monotonic() < until and self.thread.is_alive()
+        self._keep(event_id, version, version)
 
     def fresh(self) -> Version | None:
-        return self.version if self._alive(self.until) else None
+        return self._trusted(CONTENT)
 
     def fresh_seats(self, event_id: int) -> int | None:
-        held = self.seats.get(event_id)
-        return held[0] if held is not None and self._alive(held[1]) else None
+        return self._trusted(event_id)
 
     def stop(self) -> None:
         self.thread.stop()

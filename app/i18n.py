@@ -42,12 +42,13 @@ def language_arg() -> str | None:
     return chosen if chosen in current_app.config["LANGUAGES"] else None
 
 
-def select_locale() -> str:
+def select_locale(*, cookies: bool = True) -> str:
     """The language the address names (?lang=), else the visitor's choice (cookie), else
     Italian: the audience is Italian. Only these two, both part of the request a cache sees
     (URL and cookie), decide a page's language. Outside a request (commands, the worker) it is
-    Italian unless a caller forces a locale."""
-    chosen = language_arg() or (request.cookies.get(LANG_COOKIE) if has_request_context() else None)
+    Italian unless a caller forces a locale. `cookies=False` for a request known to carry none:
+    the cookies are then not parsed."""
+    chosen = language_arg() or (request.cookies.get(LANG_COOKIE) if cookies and has_request_context() else None)
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -69,10 +70,17 @@ def localized(obj, field: str, language: str | None = None):
 def fallback_language(obj, field: str) -> str | None:
     """"it" when the page is in another language and `localized` shows the Italian text, for
     lang="it" on what holds it (screen readers then read it as Italian); else None."""
+    return localized_with_language(obj, field)[1]
+
+
+def localized_with_language(obj, field: str) -> tuple[str, str | None]:
+    """`localized(obj, field)` and its `fallback_language`, the language in force asked once."""
     language = current_language()
-    if language == "it" or not getattr(obj, field) or _translation(obj, field, language) is not None:
-        return None
-    return "it"
+    value = _translation(obj, field, language)
+    if value is not None:
+        return value, None
+    italian = getattr(obj, field)
+    return italian, ("it" if language != "it" and italian else None)
 
 
 def _translation(obj, field: str, language: str) -> str | None:

@@ -25,7 +25,7 @@ from app import dataversion
 from app.calendar.routes import PUBLIC_CACHE
 from app.events import services as events
 from app.extensions import cache, local_cache
-from app.i18n import language_arg, select_locale
+from app.i18n import select_locale
 from app.responses import conditional
 from app.timeutil import today_rome
 
@@ -184,8 +184,7 @@ def _language(cookieless: bool = False) -> str:
     Locale) and, for the API, the best match of Accept-Language; the address is in the key.
     Without any cookie, only the address can name one."""
     asked = _best_language(request.headers.get("Accept-Language", ""), tuple(current_app.config["LANGUAGES"]))
-    locale = (language_arg() or current_app.config["BABEL_DEFAULT_LOCALE"]) if cookieless else select_locale()
-    return f"{locale}/{asked}"
+    return f"{select_locale(cookies=not cookieless)}/{asked}"
 
 
 @lru_cache(maxsize=1024)

@@ -25,7 +25,7 @@ from app.formatting import (
     short_date,
     short_datetime,
 )
-from app.i18n import CONTENT_LANGUAGES, current_language, fallback_language, localized
+from app.i18n import CONTENT_LANGUAGES, current_language, fallback_language, localized, localized_with_language
 from app.i18n import gettext as _
 from app.registrations.labels import (
     ACTIVITY_LABELS,
@@ -146,9 +146,9 @@ def after_colon(messages) -> str:
 def localized_text(obj, field: str) -> Markup:
     """{{ event|localized_text('title') }} where text is shown in a page: the field in the
     page's language, or its Italian text in a span marked lang="it"."""
-    text = localized(obj, field)
-    if fallback_language(obj, field):
-        return Markup('<span lang="it">%s</span>') % text
+    text, fallback = localized_with_language(obj, field)
+    if fallback:
+        return Markup('<span lang="%s">%s</span>') % (fallback, text)
     return escape(text)
 
 

@@ -172,6 +172,26 @@ def personal_feed(token: str):
     return response
 
 
+def _event_file(event, *, with_link: bool = False) -> Rendered:
+    """One event as a file to import: the same entries as in the feeds, without refresh hints;
+    `with_link` as a confirmed participant's invitation has it."""
+    language = feed_language()
+    with force_locale(language):
+        calendar = build_calendar(
+            event_components(
+                event,
+                absolute_url("events.event_detail", slug=event.slug),
+                host_of(current_app.config["BASE_URL"]),
+                organizer_identity(),
+                with_link=with_link,
+            ),
+            name=localized(event, "title"),
+        )
+    body = serialize(calendar)
+    last_modified = max([event.updated_at] + [s.updated_at for s in event.sessions])
+    return Rendered(body, _etag(body, language), last_modified)
+
+
 @bp.get("/iscrizioni/<token>/evento.ics")
 def registration_ics(token: str):
     """The event as a confirmed participant's invitation has it, online link included, to add
@@ -182,22 +202,8 @@ def registration_ics(token: str):
     event = load_programme(registration.event)
     if event.status != EventStatus.PUBLISHED:
         abort(404)
-    language = feed_language()
-    with force_locale(language):
-        calendar = build_calendar(
-            event_components(
-                event,
-                absolute_url("events.event_detail", slug=event.slug),
-                host_of(current_app.config["BASE_URL"]),
-                organizer_identity(),
-                with_link=True,
-            ),
-            name=localized(event, "title"),
-        )
-    body = serialize(calendar)
-    last_modified = max([event.updated_at] + [s.updated_at for s in event.sessions])
     # A file saved once, not polled: nothing keeps it after a cancellation.
-    response = ics_response(Rendered(body, _etag(body, language), last_modified), f"{event.slug}.ics", "no-store")
+    response = ics_response(_event_file(event, with_link=True), f"{event.slug}.ics", "no-store")
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
@@ -205,20 +211,8 @@ def registration_ics(token: str):
 
 @bp.get("/eventi/<slug>.ics")
 def event_ics(slug: str):
-    """One event to download and import: the same entries as in the feeds, without refresh hints."""
+    """One event to download and import."""
     event = get_public_event(slug, programme=True)
     if event is None:
         abort(404)
-    host = host_of(current_app.config["BASE_URL"])
-    language = feed_language()
-    with force_locale(language):
-        calendar = build_calendar(
-            event_components(
-                event, absolute_url("events.event_detail", slug=event.slug), host, organizer_identity()
-            ),
-            name=localized(event, "title"),
-        )
-    body = serialize(calendar)
-    last_modified = max([event.updated_at] + [s.updated_at for s in event.sessions])
-    entry = Rendered(body, _etag(body, language), last_modified)
-    return ics_response(entry, f"{event.slug}.ics")
+    return ics_response(_event_file(event), f"{event.slug}.ics")

@@ -15,11 +15,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from app import create_app, dataversion
 from app.events import services as events
-from app.extensions import db
 from tests import factories
 from tests.factories import input_of
+from tests.support.apps import another_app
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
 
@@ -82,22 +81,14 @@ def other_server(app, prefix):
 @pytest.fixture
 def this_process(app, prefix):
     """This process as the first server: writes go through it, so its commits reach Redis."""
-    first = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "x",
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "BASE_URL": "http://incontri.test",
-            "CACHE_REDIS_URL": REDIS_URL,
-            "CACHE_KEY_PREFIX": prefix,
-            "CACHE_PAGE_SECONDS": 86400,
-        }
-    )
-    with first.app_context():
+    with another_app(
+        app,
+        BASE_URL="http://incontri.test",
+        CACHE_REDIS_URL=REDIS_URL,
+        CACHE_KEY_PREFIX=prefix,
+        CACHE_PAGE_SECONDS=86400,
+    ) as first:
         yield first
-        db.session.remove()
-        db.engine.dispose()
-    dataversion.stop_listening(first)
 
 
 def eventually(check, seconds: float = 2.0):
